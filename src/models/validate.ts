@@ -1,0 +1,78 @@
+import type { Labels, Matrix } from '../../engine/matrix.ts';
+import { MiascopeError } from '../errors.ts';
+
+/** A rule for one option: a check and the accepted set, for the error message. */
+export interface OptionRule {
+  check: (value: unknown) => boolean;
+  accepted: string;
+}
+
+export const positiveInteger: OptionRule = {
+  check: (v) => Number.isInteger(v) && (v as number) > 0,
+  accepted: 'an integer ≥ 1',
+};
+export const positiveNumber: OptionRule = {
+  check: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+  accepted: 'a finite number > 0',
+};
+export const nonNegativeNumber: OptionRule = {
+  check: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+  accepted: 'a finite number ≥ 0',
+};
+export const unitInterval: OptionRule = {
+  check: (v) => typeof v === 'number' && v >= 0 && v < 1,
+  accepted: 'a number in [0, 1)',
+};
+export function oneOf(...values: string[]): OptionRule {
+  return { check: (v) => values.includes(v as string), accepted: `one of ${values.map((v) => `'${v}'`).join(', ')}` };
+}
+export function listOf(rule: OptionRule): OptionRule {
+  return { check: (v) => Array.isArray(v) && v.every((item) => rule.check(item)), accepted: `a list of ${rule.accepted}` };
+}
+
+/** Checks every option against its rule; the first failure names the model, the option, the value and the accepted set. */
+export function validateOptions<T extends object>(model: string, options: T, rules: { [K in keyof T]?: OptionRule }): void {
+  for (const key of Object.keys(rules) as Array<keyof T>) {
+    const rule = rules[key]!;
+    const value = options[key];
+    if (!rule.check(value)) {
+      throw new MiascopeError(`${model}: option ${String(key)} = ${JSON.stringify(value)} is invalid; expected ${rule.accepted}`);
+    }
+  }
+}
+
+/**
+ * Checks training data at the start of fit: shapes agree, every feature is
+ * finite, labels are class indices and at least two classes occur.
+ * Returns the number of classes (largest label + 1).
+ */
+export function validateTrainingData(model: string, x: Matrix, y: Labels): number {
+  if (x.rows !== y.length) {
+    throw new MiascopeError(`${model}.fit: x has ${x.rows} rows but y has ${y.length} labels`);
+  }
+  if (x.rows === 0) throw new MiascopeError(`${model}.fit: the training set is empty`);
+  validateFeatures(`${model}.fit`, x);
+
+  let maxLabel = 0;
+  const seen = new Set<number>();
+  for (let i = 0; i < y.length; i++) {
+    const label = y[i];
+    if (label < 0) throw new MiascopeError(`${model}.fit: label ${label} at row ${i} is negative; labels must be class indices 0, 1, …`);
+    seen.add(label);
+    if (label > maxLabel) maxLabel = label;
+  }
+  if (seen.size < 2) {
+    throw new MiascopeError(`${model}.fit: the training labels hold a single class (${[...seen][0]}); a classifier needs at least two`);
+  }
+  return maxLabel + 1;
+}
+
+/** Rejects NaN and infinite features, naming the first row and column. */
+export function validateFeatures(where: string, x: Matrix): void {
+  const { data, cols } = x;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new MiascopeError(`${where}: feature ${i % cols} of row ${Math.floor(i / cols)} is ${data[i]}; impute or drop missing values first`);
+    }
+  }
+}
