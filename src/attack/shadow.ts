@@ -1,0 +1,110 @@
+import { Matrix, type Labels } from '../../engine/matrix.ts';
+import { MiascopeError } from '../errors.ts';
+import { AnnClassifier, type AnnOptions } from '../models/ann.ts';
+import type { FitProgress } from '../models/classifier.ts';
+import type { Membership } from './metrics.ts';
+
+/**
+ * The attack model of the shadow-model membership inference attack (Shokri,
+ * Stronati, Song and Shmatikov, "Membership Inference Attacks Against Machine
+ * Learning Models", 2017): a binary classifier from a model's posterior vector
+ * on a record to the record's membership, trained on a shadow model's
+ * posteriors for its own members and non-members. One attack model per true
+ * class (default) or one shared by all classes.
+ */
+
+/** Attack model defaults: one hidden layer of 64 ReLU units, trained by Adam. */
+export const ATTACK_ANN_DEFAULTS: Partial<AnnOptions> = {
+  hiddenLayers: [64],
+  optimizer: 'adam',
+  learningRate: 0.001,
+  epochs: 30,
+  batchSize: 200,
+  l2: 0,
+};
+
+export interface AttackModelOptions {
+  /** One attack model per true class. Default true. */
+  perClass: boolean;
+  /** Append the one-hot true label to the posterior vector. Default false. */
+  includeLabel: boolean;
+  ann: Partial<AnnOptions>;
+  seed: string | number;
+}
+
+/** Posteriors of some model on some records, with the records' true labels and membership (1 = member). */
+export interface AttackExamples {
+  posteriors: Matrix;
+  labels: Labels;
+  membership: Membership;
+}
+
+/** Attack features of each record: its posterior vector, and optionally its one-hot label. */
+function attackFeatures(posteriors: Matrix, labels: Labels, rows: ArrayLike<number>, includeLabel: boolean): Matrix {
+  const nClasses = posteriors.cols;
+  const width = includeLabel ? 2 * nClasses : nClasses;
+  const out = new Matrix(rows.length, width);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    out.data.set(posteriors.row(i), r * width);
+    if (includeLabel) out.data[r * width + nClasses + labels[i]] = 1;
+  }
+  return out;
+}
+
+/** Groups record indices by true class, or puts all records in one group. */
+function groupRows(labels: Labels, nClasses: number, perClass: boolean): Int32Array[] {
+  if (!perClass) return [Int32Array.from(labels, (_, i) => i)];
+  const groups: number[][] = Array.from({ length: nClasses }, () => []);
+  labels.forEach((label, i) => groups[label].push(i));
+  return groups.map((rows) => Int32Array.from(rows));
+}
+
+export class ShadowAttackModel {
+  private readonly models: AnnClassifier[] = [];
+  private nClasses = 0;
+
+  constructor(readonly options: AttackModelOptions) {}
+
+  /**
+   * Trains the attack model(s) on shadow examples. Raises MiascopeError when a
+   * class group lacks members or non-members, since no attack model can be
+   * learnt for it.
+   */
+  async fit(shadow: AttackExamples, onProgress?: (group: number, groups: number, progress: FitProgress) => void): Promise<void> {
+    this.nClasses = shadow.posteriors.cols;
+    const groups = groupRows(shadow.labels, this.nClasses, this.options.perClass);
+    for (let g = 0; g < groups.length; g++) {
+      const rows = groups[g];
+      const membership = Int32Array.from(rows, (i) => shadow.membership[i]);
+      const members = membership.reduce((sum, m) => sum + m, 0);
+      if (members === 0 || members === rows.length) {
+        const which = this.options.perClass ? `class ${g}` : 'the shadow data';
+        throw new MiascopeError(
+          `shadow attack: ${which} has ${members} members and ${rows.length - members} non-members; the attack model needs both (raise --shadow-size, or use one shared attack model)`,
+        );
+      }
+      const model = new AnnClassifier({ ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed: `${this.options.seed}/attack-${g}` });
+      const x = attackFeatures(shadow.posteriors, shadow.labels, rows, this.options.includeLabel);
+      await model.fit(x, membership, { onProgress: (progress) => onProgress?.(g, groups.length, progress) });
+      this.models[g] = model;
+    }
+  }
+
+  /** Membership score of each record: the attack model's probability that it is a member. */
+  async scores(posteriors: Matrix, labels: Labels): Promise<Float64Array> {
+    if (this.models.length === 0) throw new MiascopeError('ShadowAttackModel.scores: the attack model is not fitted; call fit() first');
+    if (posteriors.cols !== this.nClasses) {
+      throw new MiascopeError(`ShadowAttackModel.scores: posteriors have ${posteriors.cols} classes, the attack was trained on ${this.nClasses}`);
+    }
+    const scores = new Float64Array(posteriors.rows);
+    const groups = groupRows(labels, this.nClasses, this.options.perClass);
+    for (let g = 0; g < groups.length; g++) {
+      const rows = groups[g];
+      if (rows.length === 0) continue;
+      const probabilities = await this.models[g].predictProba(attackFeatures(posteriors, labels, rows, this.options.includeLabel));
+      rows.forEach((i, r) => (scores[i] = probabilities.get(r, 1)));
+    }
+    return scores;
+  }
+}
