@@ -1,0 +1,42 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MiascopeError } from '../errors.ts';
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses `argv` against `options` strictly: an unknown option or a missing
+ * value is a user error that names the option and points to --help.
+ */
+export function parseOptions<T extends OptionsConfig>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    const { code, message } = error as Error & { code?: string };
+    const option = /'([^']+)'/.exec(message)?.[1];
+    const reason =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined
+        ? `unknown option ${option}`
+        : message.split('. ')[0];
+    throw new MiascopeError(`${command}: ${reason} (see miascope ${command} --help)`);
+  }
+}
+
+/** A whole number option, or undefined when absent; anything else is a user error naming the option. */
+export function integerOption(name: string, value: string | undefined, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(parsed) || parsed < minimum) {
+    throw new MiascopeError(`--${name} ${JSON.stringify(value)} is invalid; give a whole number ≥ ${minimum}`);
+  }
+  return parsed;
+}
+
+/** A number option within (low, high), or undefined when absent. */
+export function fractionOption(name: string, value: string | undefined, low: number, high: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= low || parsed >= high) {
+    throw new MiascopeError(`--${name} ${JSON.stringify(value)} is invalid; give a number strictly between ${low} and ${high}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,50 @@
+import { MiascopeError, USER_ERROR_EXIT_CODE } from '../errors.ts';
+import { packageVersion } from '../paths.ts';
+import { AUDIT_HELP, auditCommand } from './audit.ts';
+
+const HELP = `Usage: miascope <command> [options]
+
+Membership inference audits of tabular classifiers.
+
+Commands:
+  audit        train a target model and attack it with a shadow-model attack
+
+Options:
+  -h, --help     show this help (and \`miascope <command> --help\` for a command)
+  -v, --version  print the version
+
+Example:
+  miascope audit --dataset adult --target-size 5000 --out results/
+`;
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  audit: { run: auditCommand, help: AUDIT_HELP },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (command === '-v' || command === '--version') {
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    const entry = COMMANDS[command];
+    if (entry === undefined) {
+      throw new MiascopeError(`unknown command ${JSON.stringify(command)}; commands: ${Object.keys(COMMANDS).join(', ')} (see miascope --help)`);
+    }
+    await entry.run(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof MiascopeError) {
+      process.stderr.write(`miascope: ${error.message}\n`);
+      return USER_ERROR_EXIT_CODE;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
