@@ -1,0 +1,53 @@
+import { runAudit } from '../src/audit/audit.ts';
+import { loadDataset } from '../src/data/datasets.ts';
+import { fitEncoder } from '../src/data/encode.ts';
+import { splitRows } from '../src/data/split.ts';
+import { Rng } from '../engine/rng.ts';
+import { AnnClassifier } from '../src/models/ann.ts';
+import { machineDescription, median, recordSection } from './record.ts';
+
+const REPEATS = 3;
+
+/** Wall time of one ANN fit on 10,000 Adult records (SPEC defaults, 50 epochs) and of one default audit. */
+export async function benchAudit(): Promise<void> {
+  const dataset = loadDataset('adult');
+  const [train] = splitRows(dataset.features.rows, [10_000], new Rng('bench'));
+  const x = fitEncoder(dataset.features, train).transform(dataset.features, train);
+  const y = Int32Array.from(train, (i) => dataset.y[i]);
+
+  const fitSeconds: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const started = performance.now();
+    await new AnnClassifier({ seed: r }).fit(x, y);
+    fitSeconds.push((performance.now() - started) / 1000);
+    console.log(`ANN fit ${r + 1}/${REPEATS}: ${fitSeconds[r].toFixed(3)} s`);
+  }
+
+  const auditSeconds: number[] = [];
+  const stages: string[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const started = performance.now();
+    const result = await runAudit({ seed: r });
+    auditSeconds.push((performance.now() - started) / 1000);
+    const t = result.timing;
+    stages.push(
+      `load ${t.loadSeconds.toFixed(2)} s, target ${t.targetSeconds.toFixed(2)} s, shadow ${t.shadowSeconds.toFixed(2)} s, attack ${t.attackSeconds.toFixed(2)} s`,
+    );
+    console.log(`audit ${r + 1}/${REPEATS}: ${auditSeconds[r].toFixed(3)} s (${stages[r]})`);
+  }
+
+  const path = recordSection(
+    'audit',
+    `## Audit and ANN fit (CPU backend)
+
+Measured by \`npm run bench -- audit\` on ${machineDescription()}, median of ${REPEATS} runs, in one process after the dataset is loaded once.
+
+| what | median | runs |
+| --- | --- | --- |
+| ANN fit, 10,000 Adult records, 14 features, 50 epochs, batch 200 | ${median(fitSeconds).toFixed(3)} s | ${fitSeconds.map((s) => s.toFixed(3)).join(', ')} |
+| default audit (10,000 target and 10,000 shadow records, 50 epochs, Adult loaded from the shipped files) | ${median(auditSeconds).toFixed(3)} s | ${auditSeconds.map((s) => s.toFixed(3)).join(', ')} |
+
+Stages of the median audit run: ${stages[auditSeconds.indexOf(median(auditSeconds))] ?? stages[1]}.`,
+  );
+  console.log(`wrote ${path}`);
+}
