@@ -26,10 +26,21 @@ const binaryKernels: Record<BinaryOp, (a: number, b: number) => number> = {
   div: (a, b) => a / b,
 };
 
+/** Applies an activation in place; one loop per activation keeps each loop monomorphic. */
 function applyActivation(activation: Activation, values: Float32Array): void {
-  if (activation === 'none') return;
-  const kernel = unaryKernels[activation];
-  for (let i = 0; i < values.length; i++) values[i] = kernel(values[i]);
+  switch (activation) {
+    case 'none':
+      return;
+    case 'relu':
+      for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < values.length; i++) values[i] = 1 / (1 + Math.exp(-values[i]));
+      return;
+    case 'tanh':
+      for (let i = 0; i < values.length; i++) values[i] = Math.tanh(values[i]);
+      return;
+  }
 }
 
 /**
@@ -86,12 +97,10 @@ export class CpuBackend implements Backend {
   }
 
   dense(x: Storage, w: Storage, b: Storage, m: number, k: number, n: number, activation: Activation): Storage {
-    const out = matmul(f32(x), f32(w), m, k, n, false, false);
     const bias = f32(b);
-    for (let i = 0; i < m; i++) {
-      const row = i * n;
-      for (let j = 0; j < n; j++) out[row + j] += bias[j];
-    }
+    const out = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) out.set(bias, i * n);
+    matmul(f32(x), f32(w), m, k, n, false, false, out);
     applyActivation(activation, out);
     return out;
   }
@@ -119,6 +128,11 @@ export class CpuBackend implements Backend {
 
   unary(op: UnaryOp, x: Storage): Storage {
     const xv = f32(x);
+    if (op === 'relu' || op === 'sigmoid' || op === 'tanh') {
+      const out = Float32Array.from(xv);
+      applyActivation(op, out);
+      return out;
+    }
     const out = new Float32Array(xv.length);
     const kernel = unaryKernels[op];
     for (let i = 0; i < xv.length; i++) out[i] = kernel(xv[i]);

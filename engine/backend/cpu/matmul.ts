@@ -108,7 +108,11 @@ export function transpose(x: Float32Array, rows: number, cols: number): Float32A
   return out;
 }
 
-/** C[m×n] = op(A) · op(B), op(A) [m×k], op(B) [k×n]; A is stored [k×m] when transposed, B [n×k]. */
+/**
+ * C[m×n] = op(A) · op(B), op(A) [m×k], op(B) [k×n]; A is stored [k×m] when
+ * transposed, B [n×k]. When `c` is given the product is added to its values
+ * (the fused dense layer starts C from the bias).
+ */
 export function matmul(
   a: Float32Array,
   b: Float32Array,
@@ -117,8 +121,8 @@ export function matmul(
   n: number,
   transA: boolean,
   transB: boolean,
+  c: Float32Array = new Float32Array(m * n),
 ): Float32Array {
-  const c = new Float32Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
   const left = transA ? transpose(a, k, m) : a;
   const right = transB ? transpose(b, n, k) : b;
