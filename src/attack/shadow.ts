@@ -1,7 +1,8 @@
 import { Matrix, type Labels } from '../../engine/matrix.ts';
 import { MiascopeError } from '../errors.ts';
 import { AnnClassifier, type AnnOptions } from '../models/ann.ts';
-import type { FitProgress } from '../models/classifier.ts';
+import type { FitProgress, ModelJSON } from '../models/classifier.ts';
+import { moduleUrl, runTasks } from '../parallel/tasks.ts';
 import type { Membership } from './metrics.ts';
 
 /**
@@ -12,6 +13,8 @@ import type { Membership } from './metrics.ts';
  * posteriors for its own members and non-members. One attack model per true
  * class (default) or one shared by all classes.
  */
+
+const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 
 /** Attack model defaults: one hidden layer of 64 ReLU units, trained by Adam. */
 export const ATTACK_ANN_DEFAULTS: Partial<AnnOptions> = {
@@ -30,6 +33,8 @@ export interface AttackModelOptions {
   includeLabel: boolean;
   ann: Partial<AnnOptions>;
   seed: string | number;
+  /** Worker threads for training the per-class models; 1 trains them in turn on this thread. Default: CPU cores. */
+  threads?: number;
 }
 
 /** Posteriors of some model on some records, with the records' true labels and membership (1 = member). */
@@ -74,21 +79,25 @@ export class ShadowAttackModel {
   async fit(shadow: AttackExamples, onProgress?: (group: number, groups: number, progress: FitProgress) => void): Promise<void> {
     this.nClasses = shadow.posteriors.cols;
     const groups = groupRows(shadow.labels, this.nClasses, this.options.perClass);
-    for (let g = 0; g < groups.length; g++) {
-      const rows = groups[g];
+    const tasks = groups.map((rows, g) => {
       const membership = Int32Array.from(rows, (i) => shadow.membership[i]);
       const members = membership.reduce((sum, m) => sum + m, 0);
       if (members === 0 || members === rows.length) {
-        const which = this.options.perClass ? `class ${g}` : 'the shadow data';
+        const group = this.options.perClass ? `class ${g}` : 'the shadow data';
         throw new MiascopeError(
-          `shadow attack: ${which} has ${members} members and ${rows.length - members} non-members; the attack model needs both (raise --shadow-size, or use one shared attack model)`,
+          `shadow attack: ${group} has ${members} members and ${rows.length - members} non-members; the attack model needs both (raise --shadow-size, or use one shared attack model)`,
         );
       }
-      const model = new AnnClassifier({ ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed: `${this.options.seed}/attack-${g}` });
       const x = attackFeatures(shadow.posteriors, shadow.labels, rows, this.options.includeLabel);
-      await model.fit(x, membership, { onProgress: (progress) => onProgress?.(g, groups.length, progress) });
-      this.models[g] = model;
-    }
+      const options = { ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed: `${this.options.seed}/attack-${g}` };
+      return { module: TRAIN_TASK_MODULE, name: 'trainModel', args: [x, membership, options] };
+    });
+
+    const models = await runTasks<ModelJSON>(tasks, {
+      threads: this.options.threads,
+      onReport: (g, progress) => onProgress?.(g, groups.length, progress as FitProgress),
+    });
+    this.models.splice(0, this.models.length, ...models.map((json) => AnnClassifier.fromJSON(json)));
   }
 
   /** Membership score of each record: the attack model's probability that it is a member. */

@@ -7,9 +7,13 @@ import { loadDataset, type Dataset, type DatasetOptions } from '../data/datasets
 import { fitEncoder } from '../data/encode.ts';
 import { splitRows } from '../data/split.ts';
 import { MiascopeError } from '../errors.ts';
-import { ANN_DEFAULTS, AnnClassifier, type AnnOptions } from '../models/ann.ts';
-import { accuracy, type FitReport } from '../models/classifier.ts';
+import { ANN_DEFAULTS, type AnnOptions } from '../models/ann.ts';
+import type { FitProgress } from '../models/classifier.ts';
+import { toMatrix, type TrainedModel } from '../models/train-task.ts';
+import { moduleUrl, runTasks } from '../parallel/tasks.ts';
 import { packageVersion } from '../paths.ts';
+
+const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 
 /** Size used for the target and the shadow training sets when none is given (capped by the data). */
 export const DEFAULT_TRAINING_SIZE = 10_000;
@@ -27,7 +31,9 @@ export interface AuditOptions {
   seed: string | number;
   /** Options of the target and shadow ANNs (defaults: Table 1 of the paper). */
   model: Partial<AnnOptions>;
-  attack: Partial<Omit<AttackModelOptions, 'seed'>>;
+  attack: Partial<Omit<AttackModelOptions, 'seed' | 'threads'>>;
+  /** Worker threads for independent trainings (target and shadow, per-class attack models). Default: CPU cores; results do not depend on it. */
+  threads?: number;
   onProgress?: (progress: AuditProgress) => void;
 }
 
@@ -70,7 +76,7 @@ export interface AuditResult {
     memberRate: number;
     seed: string | number;
     model: AnnOptions;
-    attack: AttackModelOptions & { model: 'ann'; ann: Partial<AnnOptions> };
+    attack: Omit<AttackModelOptions, 'threads'> & { model: 'ann' };
   };
   dataset: {
     name: string;
@@ -88,7 +94,7 @@ export interface AuditResult {
   attack: AttackMetrics & { kind: 'shadow-model' };
   metricAttacks: Record<MetricAttackKind, MetricAttackResult>;
   /** Wall-clock seconds per stage; the only fields that differ between runs with the same seed. */
-  timing: { loadSeconds: number; targetSeconds: number; shadowSeconds: number; attackSeconds: number; totalSeconds: number };
+  timing: { loadSeconds: number; trainingSeconds: number; attackSeconds: number; totalSeconds: number };
 }
 
 /** The four disjoint row sets of one audit, drawn from the dataset with the audit's seed. */
@@ -160,6 +166,13 @@ function withSampledRoc<T extends AttackMetrics>(metrics: T): T {
   return { ...metrics, roc: sampleRocCurve(metrics.roc) };
 }
 
+/** Rows of `posteriors` (one per entry of `pool`, in pool order) for the records `chosen`, a subset of `pool`. */
+function selectRows(posteriors: Matrix, pool: Int32Array, chosen: Int32Array): Matrix {
+  const position = new Map<number, number>();
+  pool.forEach((record, index) => position.set(record, index));
+  return posteriors.takeRows(Int32Array.from(chosen, (record) => position.get(record)!));
+}
+
 function membershipOf(members: number, nonMembers: number): Int32Array {
   const membership = new Int32Array(members + nonMembers);
   membership.fill(1, 0, members);
@@ -196,6 +209,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     ...config.attack,
     ann: { ...ATTACK_ANN_DEFAULTS, ...config.attack.ann },
     seed: `${config.seed}/attack`,
+    threads: config.threads,
   };
   const groups = attackOptions.perClass ? 2 : 1;
   const totalEpochs = 2 * modelOptions.epochs + groups * (attackOptions.ann.epochs ?? ATTACK_ANN_DEFAULTS.epochs!);
@@ -205,47 +219,58 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     config.onProgress?.({ stage, completedEpochs, totalEpochs, loss: p.loss });
   };
 
-  // Step 2: the target and the shadow model, each with an encoder fit on its own training rows.
-  const trainModel = async (stage: 'target' | 'shadow', members: Int32Array, nonMembers: Int32Array) => {
-    const from = performance.now();
-    const encoder = fitEncoder(dataset.features, members);
-    const xMembers = encoder.transform(dataset.features, members);
-    const xNonMembers = encoder.transform(dataset.features, nonMembers);
-    const yMembers = take(dataset.y, members);
-    const yNonMembers = take(dataset.y, nonMembers);
-    const model = new AnnClassifier({ ...modelOptions, seed: `${config.seed}/${stage}` });
-    const report: FitReport = await model.fit(xMembers, yMembers, { onProgress: progress(stage) });
-    const posteriorsMembers = await model.predictProba(xMembers);
-    const posteriorsNonMembers = await model.predictProba(xNonMembers);
-    const summary: ModelSummary = {
-      model: 'ann',
-      trainRecords: members.length,
-      testRecords: nonMembers.length,
-      trainAccuracy: accuracy(await model.predict(xMembers), yMembers),
-      testAccuracy: accuracy(await model.predict(xNonMembers), yNonMembers),
-      epochs: report.epochs,
-      finalLoss: report.lossHistory[report.lossHistory.length - 1],
-    };
-    return { summary, encoder, model, posteriorsMembers, posteriorsNonMembers, yMembers, yNonMembers, seconds: seconds(from) };
-  };
-  const target = await trainModel('target', pools.targetMembers, pools.targetNonMembers);
-  const shadow = await trainModel('shadow', pools.shadowMembers, pools.shadowNonMembers);
+  // Step 2: the target and the shadow model, trained in parallel, each with an encoder fit on its own training rows.
+  const trainingStarted = performance.now();
+  const stages = ['target', 'shadow'] as const;
+  const encoders = [pools.targetMembers, pools.shadowMembers].map((members) => fitEncoder(dataset.features, members));
+  const splits = [
+    { members: pools.targetMembers, nonMembers: pools.targetNonMembers },
+    { members: pools.shadowMembers, nonMembers: pools.shadowNonMembers },
+  ];
+  const tasks = splits.map(({ members, nonMembers }, m) => ({
+    module: TRAIN_TASK_MODULE,
+    name: 'trainAndScore',
+    args: [
+      encoders[m].transform(dataset.features, members),
+      take(dataset.y, members),
+      encoders[m].transform(dataset.features, nonMembers),
+      take(dataset.y, nonMembers),
+      { ...modelOptions, seed: `${config.seed}/${stages[m]}` },
+    ],
+  }));
+  const [target, shadow] = await runTasks<TrainedModel>(tasks, {
+    threads: config.threads,
+    onReport: (m, p) => progress(stages[m])(p as FitProgress),
+  });
+  const trainingSeconds = seconds(trainingStarted);
+  const summarize = (trained: TrainedModel, members: Int32Array, nonMembers: Int32Array): ModelSummary => ({
+    model: 'ann',
+    trainRecords: members.length,
+    testRecords: nonMembers.length,
+    trainAccuracy: trained.trainAccuracy,
+    testAccuracy: trained.testAccuracy,
+    epochs: trained.lossHistory.length,
+    finalLoss: trained.lossHistory[trained.lossHistory.length - 1],
+  });
 
   // Step 3: attack examples from the shadow model, then the attack model(s).
   const attackStarted = performance.now();
   const shadowExamples = {
-    posteriors: concatRows(shadow.posteriorsMembers, shadow.posteriorsNonMembers),
-    labels: Int32Array.from([...shadow.yMembers, ...shadow.yNonMembers]),
-    membership: membershipOf(shadow.yMembers.length, shadow.yNonMembers.length),
+    posteriors: concatRows(toMatrix(shadow.posteriorsMembers), toMatrix(shadow.posteriorsNonMembers)),
+    labels: take(dataset.y, Int32Array.from([...pools.shadowMembers, ...pools.shadowNonMembers])),
+    membership: membershipOf(pools.shadowMembers.length, pools.shadowNonMembers.length),
   };
   const attackModel = new ShadowAttackModel(attackOptions);
   await attackModel.fit(shadowExamples, (_, __, p) => progress('attack')(p));
 
   // Step 4: the target's evaluation set at the member rate, scored by every attack.
+  // The evaluation records are target members and non-members, whose posteriors step 2 already computed.
   const evaluation = evaluationRows(pools, config.memberRate, rng.fork('evaluation'));
-  const xEvaluation = target.encoder.transform(dataset.features, Int32Array.from([...evaluation.members, ...evaluation.nonMembers]));
   const targetExamples = {
-    posteriors: await target.model.predictProba(xEvaluation),
+    posteriors: concatRows(
+      selectRows(toMatrix(target.posteriorsMembers), pools.targetMembers, evaluation.members),
+      selectRows(toMatrix(target.posteriorsNonMembers), pools.targetNonMembers, evaluation.nonMembers),
+    ),
     labels: take(dataset.y, Int32Array.from([...evaluation.members, ...evaluation.nonMembers])),
     membership: membershipOf(evaluation.members.length, evaluation.nonMembers.length),
   };
@@ -268,20 +293,20 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       memberRate: config.memberRate,
       seed: config.seed,
       model: modelOptions,
-      attack: { model: 'ann', ...attackOptions },
+      attack: { model: 'ann', perClass: attackOptions.perClass, includeLabel: attackOptions.includeLabel, ann: attackOptions.ann, seed: attackOptions.seed },
     },
     dataset: {
       name: dataset.name,
       rows: dataset.features.rows,
       rowsRead: dataset.rowsRead,
       droppedRows: dataset.droppedRows,
-      features: target.encoder.featureNames,
+      features: encoders[0].featureNames,
       classNames: dataset.classNames,
       classCounts: dataset.classCounts,
       positivePercent: (100 * dataset.classCounts[1]) / dataset.features.rows,
     },
-    target: target.summary,
-    shadow: shadow.summary,
+    target: summarize(target, pools.targetMembers, pools.targetNonMembers),
+    shadow: summarize(shadow, pools.shadowMembers, pools.shadowNonMembers),
     evaluation: {
       members: evaluation.members.length,
       nonMembers: evaluation.nonMembers.length,
@@ -292,8 +317,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     metricAttacks,
     timing: {
       loadSeconds,
-      targetSeconds: target.seconds,
-      shadowSeconds: shadow.seconds,
+      trainingSeconds,
       attackSeconds,
       totalSeconds: seconds(started),
     },

@@ -25,6 +25,8 @@ Options:
                             trivial baseline of max(R, 1 − R))
   --epochs N                training epochs of the target and shadow models (default: 50)
   --seed S                  seed of every random step (default: 0)
+  --threads N               worker threads for independent trainings (default:
+                            the number of CPU cores; results do not depend on it)
   --out DIR                 write DIR/result.json
   --json                    print the result as JSON instead of the summary
   --quiet                   no progress output on stderr
@@ -41,6 +43,7 @@ const OPTIONS = {
   'member-rate': { type: 'string' },
   epochs: { type: 'string' },
   seed: { type: 'string' },
+  threads: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -68,6 +71,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
     memberRate: fractionOption('member-rate', values['member-rate'], 0, 1) ?? 0.5,
     seed: values.seed ?? 0,
     model: epochs === undefined ? {} : { epochs },
+    threads: integerOption('threads', values.threads, 1),
   };
 
   const progress = createProgressReporter(values.quiet ?? false);

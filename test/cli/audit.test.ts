@@ -122,6 +122,12 @@ test('same seed gives identical result.json', () => {
   assert.equal(readdirSync(first), ['result.json'], 'no temporary file left behind');
 });
 
+test('thread count leaves result unchanged', () => {
+  const inline = join(scratch, 'inline');
+  assert.is(miascope('audit', ...SMALL, '--seed', '7', '--threads', '1', '--out', inline).code, 0);
+  assert.equal(withoutTiming(join(inline, 'result.json')), withoutTiming(join(scratch, 'first', 'result.json')));
+});
+
 test('other seed gives other result', () => {
   const other = join(scratch, 'other');
   assert.is(miascope('audit', ...SMALL, '--seed', '8', '--out', other).code, 0);

@@ -1,9 +1,10 @@
 /**
  * Cache-blocked float32 matrix products on the CPU. All matrices are row-major.
  *
- * One kernel computes C += A·B. A transposed operand is copied to row-major
- * first: that costs O(mk) or O(kn) against the product's O(mkn), and keeps a
- * single tuned loop nest. The nest blocks the inner dimension by BLOCK_K and
+ * The main kernel computes C += A·B. A transposed operand is copied to
+ * row-major first, which costs O(mk) or O(kn) against the product's O(mkn),
+ * except a small Aᵀ in Aᵀ·B (the weight gradient of a dense layer), which has
+ * a kernel of its own. The nest blocks the inner dimension by BLOCK_K and
  * the columns by BLOCK_N, so a [BLOCK_K × BLOCK_N] panel of B (128 KiB) stays
  * in L2 while all rows of A pass over it, and it computes C in 4 × 4 register
  * tiles: per step of p it loads 4 values of A and 4 of B for 16 multiply-adds.
@@ -15,6 +16,8 @@
 // Panel sizes in elements, picked by measurement on a 2-core x86-64 VM.
 const BLOCK_K = 128;
 const BLOCK_N = 256;
+// Elements of a transposed A (256 KiB) up to which Aᵀ·B reads A in place.
+const DIRECT_TN_LIMIT = 1 << 16;
 
 /** C[m×n] += A[m×k] · B[k×n] over p in [p0, pEnd) and j in [j0, jEnd). */
 function accumulatePanel(
@@ -99,6 +102,91 @@ function accumulatePanel(
   }
 }
 
+/**
+ * C[m×n] += Aᵀ · B with A stored [k×m], over p in [p0, pEnd) and j in [j0, jEnd).
+ * Row p of A holds column p of op(A), so a 4 × 4 tile of C reads 4 adjacent
+ * values of A and 4 of B per step of p, as the NN kernel does, without a copy.
+ */
+function accumulatePanelTN(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  m: number,
+  n: number,
+  p0: number,
+  pEnd: number,
+  j0: number,
+  jEnd: number,
+): void {
+  const m4 = m - (m % 4);
+  const j4 = jEnd - ((jEnd - j0) % 4);
+
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = j0; j < j4; j += 4) {
+      const r0 = i * n + j;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      let c00 = c[r0], c01 = c[r0 + 1], c02 = c[r0 + 2], c03 = c[r0 + 3];
+      let c10 = c[r1], c11 = c[r1 + 1], c12 = c[r1 + 2], c13 = c[r1 + 3];
+      let c20 = c[r2], c21 = c[r2 + 1], c22 = c[r2 + 2], c23 = c[r2 + 3];
+      let c30 = c[r3], c31 = c[r3 + 1], c32 = c[r3 + 2], c33 = c[r3 + 3];
+      for (let p = p0, ap = p0 * m + i, bp = p0 * n + j; p < pEnd; p++, ap += m, bp += n) {
+        const y0 = b[bp], y1 = b[bp + 1], y2 = b[bp + 2], y3 = b[bp + 3];
+        let x = a[ap];
+        c00 += x * y0; c01 += x * y1; c02 += x * y2; c03 += x * y3;
+        x = a[ap + 1];
+        c10 += x * y0; c11 += x * y1; c12 += x * y2; c13 += x * y3;
+        x = a[ap + 2];
+        c20 += x * y0; c21 += x * y1; c22 += x * y2; c23 += x * y3;
+        x = a[ap + 3];
+        c30 += x * y0; c31 += x * y1; c32 += x * y2; c33 += x * y3;
+      }
+      c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
+      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
+      c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
+      c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+    }
+  }
+
+  // Columns right of the last full tile, in 4 × 1 tiles.
+  for (let i = 0; i < m4; i += 4) {
+    for (let j = j4; j < jEnd; j++) {
+      const r0 = i * n + j;
+      let c0 = c[r0], c1 = c[r0 + n], c2 = c[r0 + 2 * n], c3 = c[r0 + 3 * n];
+      for (let p = p0, ap = p0 * m + i, bp = p0 * n + j; p < pEnd; p++, ap += m, bp += n) {
+        const y = b[bp];
+        c0 += a[ap] * y;
+        c1 += a[ap + 1] * y;
+        c2 += a[ap + 2] * y;
+        c3 += a[ap + 3] * y;
+      }
+      c[r0] = c0; c[r0 + n] = c1; c[r0 + 2 * n] = c2; c[r0 + 3 * n] = c3;
+    }
+  }
+
+  // Rows below the last full tile, in 1 × 4 tiles, then single elements.
+  for (let i = m4; i < m; i++) {
+    const cRow = i * n;
+    for (let j = j0; j < j4; j += 4) {
+      let c0 = c[cRow + j], c1 = c[cRow + j + 1], c2 = c[cRow + j + 2], c3 = c[cRow + j + 3];
+      for (let p = p0, ap = p0 * m + i, bp = p0 * n + j; p < pEnd; p++, ap += m, bp += n) {
+        const x = a[ap];
+        c0 += x * b[bp];
+        c1 += x * b[bp + 1];
+        c2 += x * b[bp + 2];
+        c3 += x * b[bp + 3];
+      }
+      c[cRow + j] = c0; c[cRow + j + 1] = c1; c[cRow + j + 2] = c2; c[cRow + j + 3] = c3;
+    }
+    for (let j = j4; j < jEnd; j++) {
+      let sum = c[cRow + j];
+      for (let p = p0, ap = p0 * m + i, bp = p0 * n + j; p < pEnd; p++, ap += m, bp += n) sum += a[ap] * b[bp];
+      c[cRow + j] = sum;
+    }
+  }
+}
+
 export function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {
@@ -124,13 +212,18 @@ export function matmul(
   c: Float32Array = new Float32Array(m * n),
 ): Float32Array {
   if (m === 0 || n === 0 || k === 0) return c;
-  const left = transA ? transpose(a, k, m) : a;
   const right = transB ? transpose(b, n, k) : b;
+  // Aᵀ·B runs on its own kernel while A is small enough for its strided rows to
+  // stay in cache; larger A is copied to row-major like any transposed operand.
+  const directTN = transA && m * k <= DIRECT_TN_LIMIT;
+  const left = transA && !directTN ? transpose(a, k, m) : a;
 
   for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
     const jEnd = Math.min(j0 + BLOCK_N, n);
     for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
-      accumulatePanel(left, right, c, m, k, n, p0, Math.min(p0 + BLOCK_K, k), j0, jEnd);
+      const pEnd = Math.min(p0 + BLOCK_K, k);
+      if (directTN) accumulatePanelTN(left, right, c, m, n, p0, pEnd, j0, jEnd);
+      else accumulatePanel(left, right, c, m, k, n, p0, pEnd, j0, jEnd);
     }
   }
   return c;
