@@ -7,7 +7,11 @@ type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
  * Parses `argv` against `options` strictly: an unknown option or a missing
  * value is a user error that names the option and points to --help.
  */
-export function parseOptions<T extends OptionsConfig>(command: string, argv: string[], options: T) {
+export function parseOptions<T extends OptionsConfig>(
+  command: string,
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>> {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (error) {
