@@ -1,7 +1,9 @@
 import { benchAudit } from './audit.ts';
+import { benchKernels } from './kernels.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   audit: benchAudit,
+  kernels: benchKernels,
 };
 
 const names = process.argv.slice(2);

@@ -4,7 +4,7 @@ import { formatShape, sameShape } from './shape.ts';
 
 let recording = true;
 
-/** Whether ops currently record themselves for backpropagation. */
+/** Returns whether ops currently record themselves for backpropagation. */
 export function isRecording(): boolean {
   return recording;
 }
@@ -50,7 +50,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
-/** A gradient may differ in shape from its input only by the axes the input was broadcast along. */
+/** Raises unless the gradient differs in shape from its input only along axes the input was broadcast on. */
 function checkBroadcastGradient(entry: TapeEntry, index: number, input: Tensor, grad: Tensor): void {
   const offset = grad.shape.length - input.shape.length;
   const broadcasts = offset >= 0 && input.shape.every((extent, axis) => extent === 1 || extent === grad.shape[axis + offset]);
@@ -62,12 +62,11 @@ function checkBroadcastGradient(entry: TapeEntry, index: number, input: Tensor, 
 }
 
 /**
- * Reverse-mode differentiation from a scalar `root`. Walks the tape once in
- * reverse topological order; gradients meeting at a tensor are summed, and a
- * gradient for a broadcast input is summed back to the input's shape here so
- * that no rule repeats that work. Leaves keep their gradient in `grad`
- * (accumulated across calls until the optimiser clears it); intermediate
- * tensors do not.
+ * Differentiates a scalar `root` in reverse mode, walking the tape once in
+ * reverse topological order. Gradients that meet at a tensor are summed. A
+ * gradient for a broadcast input is summed back to the input's shape here, so
+ * no rule repeats that work. Leaves keep their gradient in `grad`, accumulated
+ * across calls until the optimiser clears it, and intermediate tensors do not.
  */
 export function backward(root: Tensor): void {
   if (root.size !== 1) {

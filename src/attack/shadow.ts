@@ -8,13 +8,20 @@ import type { Membership } from './metrics.ts';
 /**
  * The attack model of the shadow-model membership inference attack (Shokri,
  * Stronati, Song and Shmatikov, "Membership Inference Attacks Against Machine
- * Learning Models", 2017): a binary classifier from a model's posterior vector
- * on a record to the record's membership, trained on a shadow model's
+ * Learning Models", 2017). It is a binary classifier from a model's posterior
+ * vector on a record to the record's membership, trained on a shadow model's
  * posteriors for its own members and non-members. One attack model per true
  * class (default) or one shared by all classes.
  */
 
 const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
+
+/**
+ * Optimiser steps that each attack model takes at least: a small shadow set
+ * trains for more epochs, so that its attack model is not left undertrained
+ * (with 100 shadow records, 30 epochs of batch 200 are only 30 steps).
+ */
+export const ATTACK_MIN_STEPS = 2000;
 
 /** Attack model defaults: one hidden layer of 64 ReLU units, trained by Adam. */
 export const ATTACK_ANN_DEFAULTS: Partial<AnnOptions> = {
@@ -90,6 +97,8 @@ export class ShadowAttackModel {
       }
       const x = attackFeatures(shadow.posteriors, shadow.labels, rows, this.options.includeLabel);
       const options = { ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed: `${this.options.seed}/attack-${g}` };
+      const batchesPerEpoch = Math.ceil(rows.length / options.batchSize!);
+      options.epochs = Math.max(options.epochs!, Math.ceil(ATTACK_MIN_STEPS / batchesPerEpoch));
       return { module: TRAIN_TASK_MODULE, name: 'trainModel', args: [x, membership, options] };
     });
 

@@ -2,7 +2,7 @@ import { Matrix, type Labels } from '../../engine/matrix.ts';
 import { Rng } from '../../engine/rng.ts';
 import { METRIC_ATTACK_KINDS, runMetricAttack, type MetricAttackKind, type MetricAttackResult } from '../attack/metric-attacks.ts';
 import { attackMetrics, sampleRocCurve, type AttackMetrics } from '../attack/metrics.ts';
-import { ATTACK_ANN_DEFAULTS, ShadowAttackModel, type AttackModelOptions } from '../attack/shadow.ts';
+import { ATTACK_ANN_DEFAULTS, ATTACK_MIN_STEPS, ShadowAttackModel, type AttackModelOptions } from '../attack/shadow.ts';
 import { loadDataset, type Dataset, type DatasetOptions } from '../data/datasets.ts';
 import { fitEncoder } from '../data/encode.ts';
 import { splitRows } from '../data/split.ts';
@@ -29,7 +29,7 @@ export interface AuditOptions {
   /** Share of members in the target evaluation set, in (0, 1). Default 0.5. */
   memberRate: number;
   seed: string | number;
-  /** Options of the target and shadow ANNs (defaults: Table 1 of the paper). */
+  /** Options of the target and shadow ANNs; defaults from Table 1 of Tonni et al., "Data and Model Dependencies of Membership Inference Attack" (2020). */
   model: Partial<AnnOptions>;
   attack: Partial<Omit<AttackModelOptions, 'seed' | 'threads'>>;
   /** Worker threads for independent trainings (target and shadow, per-class attack models). Default: CPU cores; results do not depend on it. */
@@ -46,11 +46,16 @@ export const AUDIT_DEFAULTS: AuditOptions = {
   attack: {},
 };
 
-/** Progress through the audit's training work, counted in epochs over all models. */
+/**
+ * Progress through the audit's training work. Every model trained (target,
+ * shadow, each attack model) counts as one unit, so `completed` moves from 0 to
+ * `total` as the models' epochs pass.
+ */
 export interface AuditProgress {
   stage: 'target' | 'shadow' | 'attack';
-  completedEpochs: number;
-  totalEpochs: number;
+  completed: number;
+  total: number;
+  /** Mean training loss of the epoch just finished, natural log. */
   loss: number;
 }
 
@@ -76,7 +81,7 @@ export interface AuditResult {
     memberRate: number;
     seed: string | number;
     model: AnnOptions;
-    attack: Omit<AttackModelOptions, 'threads'> & { model: 'ann' };
+    attack: Omit<AttackModelOptions, 'threads'> & { model: 'ann'; minSteps: number };
   };
   dataset: {
     name: string;
@@ -135,9 +140,9 @@ function drawPools(dataset: Dataset, targetSize: number, shadowSize: number, rng
 }
 
 /**
- * The target evaluation set at the requested member rate: all of one side and
- * a seeded subset of the other, so that members / (members + non-members)
- * equals the rate as closely as whole records allow.
+ * Draws the target evaluation set at the requested member rate. It keeps all
+ * of one side and a seeded subset of the other, so that members / (members +
+ * non-members) equals the rate as closely as whole records allow.
  */
 function evaluationRows(pools: Pools, memberRate: number, rng: Rng): { members: Int32Array; nonMembers: Int32Array } {
   const members = pools.targetMembers;
@@ -161,7 +166,7 @@ function concatRows(a: Matrix, b: Matrix): Matrix {
   return out;
 }
 
-/** The metrics with their ROC curve thinned for storage (the metrics themselves come from the full curve). */
+/** Thins the ROC curve of `metrics` for storage; the metrics themselves come from the full curve. */
 function withSampledRoc<T extends AttackMetrics>(metrics: T): T {
   return { ...metrics, roc: sampleRocCurve(metrics.roc) };
 }
@@ -211,12 +216,13 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     seed: `${config.seed}/attack`,
     threads: config.threads,
   };
-  const groups = attackOptions.perClass ? 2 : 1;
-  const totalEpochs = 2 * modelOptions.epochs + groups * (attackOptions.ann.epochs ?? ATTACK_ANN_DEFAULTS.epochs!);
-  let completedEpochs = 0;
-  const progress = (stage: AuditProgress['stage']) => (p: { loss: number }) => {
-    completedEpochs++;
-    config.onProgress?.({ stage, completedEpochs, totalEpochs, loss: p.loss });
+  // Labels are binary, so there are two per-class attack models or one shared one.
+  const modelFractions = new Map<string, number>();
+  const totalModels = 2 + (attackOptions.perClass ? 2 : 1);
+  const progress = (stage: AuditProgress['stage'], model: string, p: FitProgress) => {
+    modelFractions.set(model, p.epoch / p.epochs);
+    const completed = [...modelFractions.values()].reduce((sum, fraction) => sum + fraction, 0);
+    config.onProgress?.({ stage, completed, total: totalModels, loss: p.loss });
   };
 
   // Step 2: the target and the shadow model, trained in parallel, each with an encoder fit on its own training rows.
@@ -240,7 +246,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   }));
   const [target, shadow] = await runTasks<TrainedModel>(tasks, {
     threads: config.threads,
-    onReport: (m, p) => progress(stages[m])(p as FitProgress),
+    onReport: (m, p) => progress(stages[m], stages[m], p as FitProgress),
   });
   const trainingSeconds = seconds(trainingStarted);
   const summarize = (trained: TrainedModel, members: Int32Array, nonMembers: Int32Array): ModelSummary => ({
@@ -261,7 +267,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     membership: membershipOf(pools.shadowMembers.length, pools.shadowNonMembers.length),
   };
   const attackModel = new ShadowAttackModel(attackOptions);
-  await attackModel.fit(shadowExamples, (_, __, p) => progress('attack')(p));
+  await attackModel.fit(shadowExamples, (group, _, p) => progress('attack', `attack-${group}`, p));
 
   // Step 4: the target's evaluation set at the member rate, scored by every attack.
   // The evaluation records are target members and non-members, whose posteriors step 2 already computed.
@@ -293,7 +299,14 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       memberRate: config.memberRate,
       seed: config.seed,
       model: modelOptions,
-      attack: { model: 'ann', perClass: attackOptions.perClass, includeLabel: attackOptions.includeLabel, ann: attackOptions.ann, seed: attackOptions.seed },
+      attack: {
+        model: 'ann',
+        perClass: attackOptions.perClass,
+        includeLabel: attackOptions.includeLabel,
+        ann: attackOptions.ann,
+        minSteps: ATTACK_MIN_STEPS,
+        seed: attackOptions.seed,
+      },
     },
     dataset: {
       name: dataset.name,

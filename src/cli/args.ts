@@ -25,7 +25,7 @@ export function parseOptions<T extends OptionsConfig>(
   }
 }
 
-/** A whole number option, or undefined when absent; anything else is a user error naming the option. */
+/** Parses a whole-number option. Returns undefined when it is absent and raises a user error naming the option when it is invalid. */
 export function integerOption(name: string, value: string | undefined, minimum: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
@@ -35,7 +35,7 @@ export function integerOption(name: string, value: string | undefined, minimum: 
   return parsed;
 }
 
-/** A number option within (low, high), or undefined when absent. */
+/** Parses a number option that must lie strictly between `low` and `high`. Returns undefined when it is absent. */
 export function fractionOption(name: string, value: string | undefined, low: number, high: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);

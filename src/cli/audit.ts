@@ -77,7 +77,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
   const progress = createProgressReporter(values.quiet ?? false);
   let result: AuditResult;
   try {
-    result = await runAudit({ ...options, onProgress: (p) => progress.update(p.stage, p.completedEpochs, p.totalEpochs, p.loss) });
+    result = await runAudit({ ...options, onProgress: (p) => progress.update(p.stage, p.completed / p.total, p.loss) });
   } finally {
     progress.stop();
   }
@@ -103,7 +103,7 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ')).join('\n');
 }
 
-/** The human-readable summary printed on stdout. */
+/** Formats the human-readable summary printed on stdout. */
 export function formatSummary(result: AuditResult, written?: string): string {
   const { dataset, target, shadow, evaluation, attack, metricAttacks } = result;
   const lines: string[] = [];
@@ -148,7 +148,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
 }
 
 /**
- * One plain sentence on the AUC. The margin is the AUC's standard error under
+ * Writes one plain sentence on the AUC. The margin is the AUC's standard error under
  * no leakage for balanced classes, √((n₀+n₁+1)/(12·n₀·n₁)) (Hanley and McNeil,
  * "The meaning and use of the area under a receiver operating characteristic
  * curve", 1982), times 2.

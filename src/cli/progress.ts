@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 
 /** Reports training progress on stderr: a bar on a terminal, one line per stage elsewhere, nothing when quiet. */
 export interface ProgressReporter {
-  update(stage: string, completed: number, total: number, loss: number): void;
+  /** `fraction` of all training work done, in [0, 1]. */
+  update(stage: string, fraction: number, loss: number): void;
   stop(): void;
 }
 
@@ -24,7 +25,7 @@ export function createProgressReporter(quiet: boolean, stream: NodeJS.WriteStrea
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: 'training {stage} |{bar}| {value}/{total} epochs · loss {loss} · {eta_formatted} left',
+      format: 'training {stage} |{bar}| {percentage}% · loss {loss} · {eta_formatted} left',
       hideCursor: true,
       clearOnComplete: true,
     },
@@ -32,13 +33,14 @@ export function createProgressReporter(quiet: boolean, stream: NodeJS.WriteStrea
   );
   let started = false;
   return {
-    update(stage, completed, total, loss) {
+    update(stage, fraction, loss) {
       const payload = { stage: stage.padEnd(6), loss: loss.toFixed(4) };
+      const permille = Math.round(1000 * fraction);
       if (!started) {
-        bar.start(total, completed, payload);
+        bar.start(1000, permille, payload);
         started = true;
       } else {
-        bar.update(completed, payload);
+        bar.update(permille, payload);
       }
     },
     stop() {
