@@ -92,7 +92,7 @@ export class ShadowAttackModel {
       if (members === 0 || members === rows.length) {
         const group = this.options.perClass ? `class ${g}` : 'the shadow data';
         throw new MiascopeError(
-          `shadow attack: ${group} has ${members} members and ${rows.length - members} non-members; the attack model needs both (raise --shadow-size, or use one shared attack model)`,
+          `shadow attack: ${group} has ${members} members and ${rows.length - members} non-members; the attack model needs both (raise --shadow-size)`,
         );
       }
       const x = attackFeatures(shadow.posteriors, shadow.labels, rows, this.options.includeLabel);

@@ -80,7 +80,8 @@ export interface AuditResult {
     shadowSize: number;
     memberRate: number;
     seed: string | number;
-    model: AnnOptions;
+    /** Options of the target and shadow ANNs; their seeds derive from the audit's seed. */
+    model: Omit<AnnOptions, 'seed'>;
     attack: Omit<AttackModelOptions, 'threads'> & { model: 'ann'; minSteps: number };
   };
   dataset: {
@@ -155,6 +156,17 @@ function evaluationRows(pools: Pools, memberRate: number, rng: Rng): { members: 
   return { members: rng.shuffle(members.slice()).slice(0, Math.max(1, count)), nonMembers };
 }
 
+/** Raises a user error when a training set drawn for a model holds a single class. */
+function requireBothClasses(dataset: Dataset, rows: Int32Array, model: string, option: string): void {
+  const positives = rows.reduce((sum, row) => sum + dataset.y[row], 0);
+  if (positives === 0 || positives === rows.length) {
+    const only = dataset.classNames[positives === 0 ? 0 : 1];
+    throw new MiascopeError(
+      `the ${model} training set of ${rows.length} records drawn from ${dataset.name} holds only class ${only}; raise ${option} (or try another --seed)`,
+    );
+  }
+}
+
 function take(y: Labels, rows: Int32Array): Int32Array {
   return Int32Array.from(rows, (i) => y[i]);
 }
@@ -176,6 +188,11 @@ function selectRows(posteriors: Matrix, pool: Int32Array, chosen: Int32Array): M
   const position = new Map<number, number>();
   pool.forEach((record, index) => position.set(record, index));
   return posteriors.takeRows(Int32Array.from(chosen, (record) => position.get(record)!));
+}
+
+function withoutSeed(options: AnnOptions): Omit<AnnOptions, 'seed'> {
+  const { seed: _seed, ...rest } = options;
+  return rest;
 }
 
 function membershipOf(members: number, nonMembers: number): Int32Array {
@@ -206,6 +223,8 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const shadowSize = checkSize('shadow size', '--shadow-size', config.shadowSize, fallbackSize);
   const rng = new Rng(config.seed);
   const pools = drawPools(dataset, targetSize, shadowSize, rng.fork('pools'));
+  requireBothClasses(dataset, pools.targetMembers, 'target', '--target-size');
+  requireBothClasses(dataset, pools.shadowMembers, 'shadow', '--shadow-size');
 
   const modelOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
   const attackOptions: AttackModelOptions = {
@@ -298,7 +317,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       shadowSize,
       memberRate: config.memberRate,
       seed: config.seed,
-      model: modelOptions,
+      model: withoutSeed(modelOptions),
       attack: {
         model: 'ann',
         perClass: attackOptions.perClass,

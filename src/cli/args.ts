@@ -13,7 +13,7 @@ export function parseOptions<T extends OptionsConfig>(
   options: T,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>> {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (error) {
     const { code, message } = error as Error & { code?: string };
     const option = /'([^']+)'/.exec(message)?.[1];
@@ -23,6 +23,26 @@ export function parseOptions<T extends OptionsConfig>(
         : message.split('. ')[0];
     throw new MiascopeError(`${command}: ${reason} (see miascope ${command} --help)`);
   }
+}
+
+/**
+ * Rewrites `--name -5` as `--name=-5` for options that take a value, because
+ * node:util's parseArgs reads a value starting with a dash as a missing value.
+ * Only numbers are joined, so `--name --other` still reports the missing value.
+ */
+function joinNegativeValues(argv: string[], options: OptionsConfig): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      joined.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      joined.push(argv[i]);
+    }
+  }
+  return joined;
 }
 
 /** Parses a whole-number option. Returns undefined when it is absent and raises a user error naming the option when it is invalid. */

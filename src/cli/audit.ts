@@ -2,7 +2,7 @@ import { MiascopeError } from '../errors.ts';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/table.ts';
 import { runAudit, type AuditOptions, type AuditResult } from '../audit/audit.ts';
 import { fractionOption, integerOption, parseOptions } from './args.ts';
-import { writeResultFile } from './output.ts';
+import { prepareOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
 
 export const AUDIT_HELP = `Usage: miascope audit [options]
@@ -15,7 +15,9 @@ training records (members) from held-out records (non-members).
 Options:
   --dataset adult|FILE.csv  data to audit (default: adult, the shipped UCI Adult)
   --label COL               label column of a CSV file (Adult: income)
-  --positive VALUE          label value of the positive class (Adult: >50K)
+  --positive VALUE          label value of the positive class (Adult: >50K); a
+                            two-valued label without it takes the second value
+                            in sorted order
   --missing POLICY          rows with a missing cell (empty, ?, NA, NaN):
                             drop-rows (default), error, or impute
   --target-size N           target training records (default: min(10000, rows/4))
@@ -74,10 +76,11 @@ export async function auditCommand(argv: string[]): Promise<void> {
     threads: integerOption('threads', values.threads, 1),
   };
 
+  if (values.out !== undefined) prepareOutputFolder(values.out);
   const progress = createProgressReporter(values.quiet ?? false);
   let result: AuditResult;
   try {
-    result = await runAudit({ ...options, onProgress: (p) => progress.update(p.stage, p.completed / p.total, p.loss) });
+    result = await runAudit({ ...options, onProgress: (p) => progress.update(p.stage === 'attack' ? 'attack models' : 'target and shadow models', p.completed / p.total, p.loss) });
   } finally {
     progress.stop();
   }
@@ -139,23 +142,28 @@ export function formatSummary(result: AuditResult, written?: string): string {
       ['attack', 'accuracy', 'balanced acc.', 'AUC', 'TPR@1%FPR', 'TPR@0.1%FPR', 'advantage'],
       attackRow('shadow model (ann)', attack),
       attackRow('loss threshold', { ...metricAttacks.loss, kind: 'shadow-model' }),
-      attackRow('confidence threshold', { ...metricAttacks.confidence, kind: 'shadow-model' }),
+      attackRow('entropy threshold', { ...metricAttacks.entropy, kind: 'shadow-model' }),
     ]),
   );
-  lines.push('', readAuc(attack.auc, evaluation.members + evaluation.nonMembers));
+  lines.push('', readAuc(attack.auc, evaluation.members, evaluation.nonMembers));
+  if (evaluation.trivialAccuracy > 0.5 && attack.accuracy < evaluation.trivialAccuracy) {
+    lines.push(
+      `The attack's accuracy (${attack.accuracy.toFixed(3)}) is below the trivial ${evaluation.trivialAccuracy.toFixed(3)} of always answering the majority side: ` +
+        `its threshold was fit on balanced shadow data, so at this member rate read balanced accuracy and AUC instead.`,
+    );
+  }
   if (written !== undefined) lines.push(`Result written to ${written}`);
   return lines.join('\n') + '\n';
 }
 
 /**
- * Writes one plain sentence on the AUC. The margin is the AUC's standard error under
- * no leakage for balanced classes, √((n₀+n₁+1)/(12·n₀·n₁)) (Hanley and McNeil,
- * "The meaning and use of the area under a receiver operating characteristic
- * curve", 1982), times 2.
+ * Writes one plain sentence on the AUC. The margin is twice the AUC's standard
+ * error when there is no leakage, √((n₀+n₁+1)/(12·n₀·n₁)) for n₁ members and
+ * n₀ non-members (Hanley and McNeil, "The meaning and use of the area under a
+ * receiver operating characteristic (ROC) curve", 1982).
  */
-function readAuc(auc: number, records: number): string {
-  const half = records / 2;
-  const margin = 2 * Math.sqrt((records + 1) / (12 * half * half));
+function readAuc(auc: number, members: number, nonMembers: number): string {
+  const margin = 2 * Math.sqrt((members + nonMembers + 1) / (12 * members * nonMembers));
   if (Math.abs(auc - 0.5) <= margin) {
     return `Reading: the shadow-model attack's AUC (${auc.toFixed(3)}) is within ±${margin.toFixed(3)} of 0.5: no detectable leakage at this sample size.`;
   }

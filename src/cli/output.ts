@@ -1,6 +1,19 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MiascopeError } from '../errors.ts';
+
+/**
+ * Creates the output folder before any work starts, so that a folder that
+ * cannot be written is reported at once rather than after a long run.
+ */
+export function prepareOutputFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw new MiascopeError(`cannot write to output folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
+  }
+}
 
 /**
  * Writes `content` to `folder/file` atomically: into a temporary file in the
@@ -15,8 +28,12 @@ export function writeResultFile(folder: string, file: string, content: string): 
     writeFileSync(temporary, content);
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new MiascopeError(`cannot write ${path}: ${(error as Error).message} (choose a writable folder with --out DIR)`);
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The temporary file was never created (its folder is not a folder).
+    }
+    throw new MiascopeError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
   }
   return path;
 }

@@ -11,12 +11,12 @@ export function createProgressReporter(quiet: boolean, stream: NodeJS.WriteStrea
   if (quiet) return { update: () => {}, stop: () => {} };
 
   if (!stream.isTTY) {
-    let lastStage = '';
+    const announced = new Set<string>();
     return {
       update(stage) {
-        if (stage === lastStage) return;
-        lastStage = stage;
-        stream.write(`miascope: training the ${stage} model${stage === 'attack' ? 's' : ''}\n`);
+        if (announced.has(stage)) return;
+        announced.add(stage);
+        stream.write(`miascope: training the ${stage}\n`);
       },
       stop() {},
     };
@@ -34,7 +34,7 @@ export function createProgressReporter(quiet: boolean, stream: NodeJS.WriteStrea
   let started = false;
   return {
     update(stage, fraction, loss) {
-      const payload = { stage: stage.padEnd(6), loss: loss.toFixed(4) };
+      const payload = { stage, loss: loss.toFixed(4) };
       const permille = Math.round(1000 * fraction);
       if (!started) {
         bar.start(1000, permille, payload);

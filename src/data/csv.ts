@@ -100,6 +100,12 @@ function parseRecords(text: string | Uint8Array, parserOptions: ParserOptions, s
   try {
     return parse(text, parserOptions);
   } catch (error) {
+    if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse reports the line where the input ends, not where the quote opens.
+      throw new MiascopeError(
+        `${source}: invalid CSV: a quoted field is never closed, so the file ends inside quotes (look for a field with an unmatched " and double any quote inside a quoted field)`,
+      );
+    }
     if (error instanceof CsvError) {
       throw new MiascopeError(`${source}: invalid CSV: ${error.message}`);
     }

@@ -5,9 +5,9 @@ import { findColumn, parseNumber, type Column, type Table } from './table.ts';
 /** Options of `splitLabel`. */
 export interface LabelOptions {
   /**
-   * Label value of the positive class (y = 1). A value equal to it followed by
-   * a full stop also matches, so `>50K` matches the `>50K.` of UCI Adult's test
-   * file. When absent, a two-valued label takes the second value in sorted
+   * Label value of the positive class (y = 1). Values are compared without one
+   * trailing full stop, so `>50K` and `>50K.` both match the `>50K` of UCI
+   * Adult's training file and the `>50K.` of its test file. When absent, a two-valued label takes the second value in sorted
    * order as positive.
    */
   positive?: string;
@@ -87,7 +87,7 @@ export function splitLabel(table: Table, labelColumn: string, options: LabelOpti
     features,
     y,
     labelColumn,
-    classNames: [negativeName, positive],
+    classNames: [negativeName, withoutFullStop(positive)],
     classCounts: [table.rows - positiveCount, positiveCount],
   };
 }
@@ -134,13 +134,17 @@ function labelValues(column: Column): LabelValues {
   };
 }
 
+function withoutFullStop(value: string): string {
+  return value.endsWith('.') ? value.slice(0, -1) : value;
+}
+
 function matchesPositive(value: string, positive: string, column: Column): boolean {
-  if (value === positive || value === `${positive}.`) return true;
+  if (withoutFullStop(value) === withoutFullStop(positive)) return true;
   return column.kind === 'numeric' && Number(value) === parseNumber(positive);
 }
 
 function nameNegativeClass(negativeValues: string[], positive: string): string {
-  const names = new Set(negativeValues.map((value) => (value.endsWith('.') ? value.slice(0, -1) : value)));
+  const names = new Set(negativeValues.map(withoutFullStop));
   return names.size === 1 ? [...names][0] : `not ${positive}`;
 }
 

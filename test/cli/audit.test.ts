@@ -113,6 +113,33 @@ test('missing policy error names the cell', () => {
   assert.is(run.stderr.trim().split('\n').length, 1, 'one line');
 });
 
+test('negative size is one clear line', () => {
+  const run = miascope('audit', '--target-size', '-5');
+  assert.is(run.code, 2);
+  assert.is(run.stderr.trim(), 'miascope: --target-size "-5" is invalid; give a whole number ≥ 2');
+});
+
+test('unwritable out folder fails before training', () => {
+  const file = csv('plain-file.txt', 'not a folder\n');
+  const run = miascope('audit', '--out', join(file, 'results'));
+  assert.is(run.code, 2);
+  assert.match(run.stderr, 'cannot write to output folder');
+  assert.is(run.stdout, '', 'nothing was trained or printed');
+});
+
+test('single-class training draw exits 2', () => {
+  const run = miascope('audit', '--target-size', '2', '--shadow-size', '2', '--seed', '3');
+  assert.is(run.code, 2);
+  assert.match(run.stderr, 'holds only class');
+  assert.match(run.stderr, 'raise --target-size');
+});
+
+test('non-terminal progress prints each stage once', () => {
+  const run = spawnSync(process.execPath, [BIN, 'audit', '--target-size', '300', '--shadow-size', '300', '--epochs', '3'], { encoding: 'utf8' });
+  assert.is(run.status, 0);
+  assert.equal(run.stderr.trim().split('\n'), ['miascope: training the target and shadow models', 'miascope: training the attack models']);
+});
+
 test('same seed gives identical result.json', () => {
   const first = join(scratch, 'first');
   const second = join(scratch, 'second');

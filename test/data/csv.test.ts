@@ -82,6 +82,7 @@ test('csv given columns must match records', () => {
 test('csv unclosed quote error', () => {
   const error = catchMiascopeError(() => parseCsv('a,b\n"open,1\n', { source: 'q.csv' }));
   assert.match(error.message, 'q.csv: invalid CSV');
+  assert.match(error.message, 'a quoted field is never closed');
 });
 
 test('csv empty file error', () => {

@@ -20,6 +20,12 @@ test('label positive value with trailing full stop', () => {
   assert.equal(split.classCounts, [3, 2]);
 });
 
+test('label positive given with full stop', () => {
+  const split = splitLabel(incomeTable(['<=50K', '>50K', '>50K.', '<=50K.', '<=50K']), 'income', { positive: '>50K.' });
+  assert.equal(Array.from(split.y), [0, 1, 1, 0, 0]);
+  assert.equal(split.classNames, ['<=50K', '>50K']);
+});
+
 test('label removes label column from features', () => {
   const split = splitLabel(incomeTable(['a', 'b']), 'income');
   assert.equal(
