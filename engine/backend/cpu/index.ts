@@ -106,13 +106,12 @@ export class CpuBackend implements Backend {
   }
 
   activationGrad(activation: Activation, y: Storage, dy: Storage): Storage {
+    // Gradients are never written in place, so the identity can return dy itself.
+    if (activation === 'none') return dy;
     const yv = f32(y);
     const dyv = f32(dy);
     const dx = new Float32Array(yv.length);
     switch (activation) {
-      case 'none':
-        dx.set(dyv);
-        break;
       case 'relu':
         for (let i = 0; i < dx.length; i++) dx[i] = yv[i] > 0 ? dyv[i] : 0;
         break;
