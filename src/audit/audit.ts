@@ -7,7 +7,7 @@ import { loadDataset, type Dataset, type DatasetOptions } from '../data/datasets
 import { fitEncoder } from '../data/encode.ts';
 import { splitRows } from '../data/split.ts';
 import { MiascopeError } from '../errors.ts';
-import { ANN_DEFAULTS, type AnnOptions } from '../models/ann.ts';
+import { ANN_DEFAULTS, AnnClassifier, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
 import { toMatrix, type TrainedModel } from '../models/train-task.ts';
 import { moduleUrl, runTasks } from '../parallel/tasks.ts';
@@ -227,6 +227,9 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   requireBothClasses(dataset, pools.shadowMembers, 'shadow', '--shadow-size');
 
   const modelOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
+  // Option errors surface here, before any worker starts.
+  new AnnClassifier(modelOptions);
+  new AnnClassifier({ ...ATTACK_ANN_DEFAULTS, ...config.attack.ann });
   const attackOptions: AttackModelOptions = {
     perClass: true,
     includeLabel: false,
