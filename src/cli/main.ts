@@ -1,6 +1,7 @@
 import { MiascopeError, USER_ERROR_EXIT_CODE } from '../errors.ts';
 import { packageVersion } from '../paths.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
+import { PROPERTIES_HELP, propertiesCommand } from './properties.ts';
 
 const HELP = `Usage: miascope <command> [options]
 
@@ -8,6 +9,7 @@ Membership inference audits of tabular classifiers.
 
 Commands:
   audit        train a target model and attack it with a shadow-model attack
+  properties   measure a dataset's size, class and feature balance, and entropy
 
 Options:
   -h, --help     show this help (and \`miascope <command> --help\` for a command)
@@ -19,6 +21,7 @@ Example:
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   audit: { run: auditCommand, help: AUDIT_HELP },
+  properties: { run: propertiesCommand, help: PROPERTIES_HELP },
 };
 
 export async function main(argv: string[]): Promise<number> {

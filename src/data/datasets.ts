@@ -1,12 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 import type { Labels } from '../../engine/matrix.ts';
 import { MiascopeError } from '../errors.ts';
 import { packagePath } from '../paths.ts';
 import { parseCsv, type CsvData } from './csv.ts';
+import { binarizeByGaussianMixture } from './gmm.ts';
 import { labelNotFound, splitLabel } from './label.ts';
 import { buildTable, type ColumnKind, type MissingPolicy, type Table } from './table.ts';
+import { readTarMembers } from './tar.ts';
 
 /** Options of `loadDataset`. */
 export interface DatasetOptions {
@@ -25,11 +28,40 @@ export interface DatasetOptions {
   columnTypes?: Record<string, ColumnKind>;
   /** Field separator of a CSV file. Default `','`. */
   delimiter?: string;
+  /**
+   * Texas and Purchase: the dataset file, a CSV or the `.tar.gz` holding one
+   * CSV as its authors publish it. Default: `Texas.csv` or `Texas.tar.gz`
+   * (`Purchase.…` likewise) in the folder named by MIASCOPE_DATA_DIR.
+   */
+  path?: string;
+  /**
+   * `'gmm'` replaces the label by the cluster of a 2-component Gaussian
+   * mixture fit on the encoded features (see `binarizeByGaussianMixture`).
+   * The label column is still dropped from the features; without a label
+   * column every column is a feature.
+   */
+  binarize?: Binarization;
+  /** Seed of the Gaussian mixture of `binarize: 'gmm'`. Default 0. */
+  binarizeSeed?: string | number;
 }
+
+/** Ways to make a binary label out of a dataset's columns. */
+export type Binarization = 'gmm';
+
+export const BINARIZATIONS: readonly Binarization[] = ['gmm'];
+
+/** Datasets that miascope can load by name but does not ship, because their licences give no right to redistribute them. */
+export type ExternalDatasetName = 'texas' | 'purchase';
+
+/** File name stem of each external dataset, as its authors publish it. */
+const EXTERNAL_FILE_STEMS: Record<ExternalDatasetName, string> = { texas: 'Texas', purchase: 'Purchase' };
+
+/** Environment variable naming a folder that contains the external dataset files. */
+export const DATA_DIR_VARIABLE = 'MIASCOPE_DATA_DIR';
 
 /** A loaded dataset: feature columns and a binary label. */
 export interface Dataset {
-  /** `adult`, or the CSV path as given. */
+  /** `adult`, `texas`, `purchase`, or the CSV path as given. */
   name: string;
   features: Table;
   /** 1 for the positive class, 0 otherwise, one per row of `features`. */
@@ -67,14 +99,22 @@ export const ADULT_COLUMNS: readonly string[] = [
 ];
 
 /**
- * Loads the shipped UCI Adult dataset when `name` is `adult`, else the CSV
- * file at path `name`, which must have a header row. A path ending in `.gz`
- * is decompressed first.
+ * Loads the shipped UCI Adult dataset when `name` is `adult`, the Texas or
+ * Purchase files of Tonni et al. when it is `texas` or `purchase` (see
+ * `loadExternal`), else the CSV file at path `name`, which must have a header
+ * row. A path ending in `.gz` is decompressed first.
  *
  * Raises MiascopeError for a file that does not exist or cannot be read, and
  * for any error of `parseCsv`, `buildTable` or `splitLabel`.
  */
-export function loadDataset(name: 'adult' | (string & {}), options: DatasetOptions = {}): Dataset {
+export function loadDataset(name: 'adult' | ExternalDatasetName | (string & {}), options: DatasetOptions = {}): Dataset {
+  if (options.binarize !== undefined && !BINARIZATIONS.includes(options.binarize)) {
+    throw new MiascopeError(`invalid binarization "${options.binarize}" (use one of: ${BINARIZATIONS.join(', ')})`);
+  }
+  if (name === 'texas' || name === 'purchase') return loadExternal(name as ExternalDatasetName, options);
+  if (options.path !== undefined) {
+    throw new MiascopeError(`a data path applies only to --dataset texas or purchase, not to ${name}; for a CSV file give its path as --dataset FILE.csv`);
+  }
   return name === 'adult' ? loadAdult(options) : loadCsvDataset(name, options);
 }
 
@@ -97,6 +137,57 @@ function loadAdult(options: DatasetOptions): Dataset {
   return assemble('adult', ADULT_COLUMNS, rows, describeRow, { ...options, label, positive });
 }
 
+/**
+ * Loads Texas or Purchase as processed by Tonni et al. for "Data and Model
+ * Dependencies of Membership Inference Attack" (2020): a CSV, or a `.tar.gz`
+ * holding one CSV member, with numeric columns and the label in column
+ * `class` (positive value `1`). The file is `options.path`, else
+ * `<Stem>.csv` or `<Stem>.tar.gz` in the folder named by MIASCOPE_DATA_DIR.
+ */
+function loadExternal(name: ExternalDatasetName, options: DatasetOptions): Dataset {
+  const path = locateExternal(name, options.path);
+  const bytes = path.endsWith('.tar.gz') || path.endsWith('.tgz') ? readCsvMember(path) : readDatasetFile(path);
+  const csv = parseCsv(bytes, { source: path, delimiter: options.delimiter });
+  const label = options.label ?? 'class';
+  const positive = options.positive ?? (label === 'class' ? '1' : undefined);
+  return assemble(name, csv.columns, csv.rows, (index) => describeLine(csv, index), { ...options, label, positive });
+}
+
+function locateExternal(name: ExternalDatasetName, path: string | undefined): string {
+  if (path !== undefined) {
+    if (statSync(path, { throwIfNoEntry: false }) === undefined) throw externalNotFound(name, `${path} does not exist`);
+    return path;
+  }
+  const stem = EXTERNAL_FILE_STEMS[name];
+  const folder = process.env[DATA_DIR_VARIABLE];
+  if (folder === undefined || folder === '') throw externalNotFound(name, `no data path given and ${DATA_DIR_VARIABLE} is not set`);
+  const candidates = [`${stem}.csv`, `${stem}.tar.gz`].map((file) => join(folder, file));
+  const found = candidates.find((candidate) => statSync(candidate, { throwIfNoEntry: false }) !== undefined);
+  if (found === undefined) throw externalNotFound(name, `neither ${candidates.join(' nor ')} exists`);
+  return found;
+}
+
+function externalNotFound(name: ExternalDatasetName, reason: string): MiascopeError {
+  const stem = EXTERNAL_FILE_STEMS[name];
+  return new MiascopeError(
+    `${name} dataset file not found: ${reason}. miascope does not ship ${stem}.csv because its licence gives no right to redistribute it; ` +
+      `get ${stem}.tar.gz or ${stem}.csv from the authors of "Data and Model Dependencies of Membership Inference Attack" and pass its path ` +
+      `with --data-path FILE (the path option in code), or put it in a folder named by ${DATA_DIR_VARIABLE}`,
+  );
+}
+
+/** Reads a `.tar.gz` file and returns its only CSV member. */
+function readCsvMember(path: string): Uint8Array {
+  const members = readTarMembers(readDatasetFile(path), path).filter((member) => member.name.toLowerCase().endsWith('.csv'));
+  if (members.length !== 1) {
+    throw new MiascopeError(
+      `${path} contains ${members.length} CSV files${members.length > 0 ? ` (${members.map((m) => m.name).join(', ')})` : ''}; ` +
+        `expected exactly one (extract the one you want and pass it with --data-path FILE.csv)`,
+    );
+  }
+  return members[0].content;
+}
+
 function loadCsvDataset(path: string, options: DatasetOptions): Dataset {
   const csv = parseCsv(readDatasetFile(path), { source: path, delimiter: options.delimiter });
   return assemble(path, csv.columns, csv.rows, (index) => describeLine(csv, index), options);
@@ -109,6 +200,7 @@ function assemble(
   describeRow: (index: number) => string,
   options: DatasetOptions,
 ): Dataset {
+  if (options.binarize === 'gmm') return assembleByMixture(name, columnNames, rows, describeRow, options);
   if (options.label === undefined) {
     throw new MiascopeError(`no label column given for ${name} (columns: ${columnNames.join(', ')}); choose one with --label COL`);
   }
@@ -134,6 +226,40 @@ function assemble(
     labelColumn: split.labelColumn,
     classNames: split.classNames,
     classCounts: split.classCounts,
+    rowsRead: rows.length,
+    droppedRows: build.droppedRows,
+    imputedCells: build.imputedCells,
+  };
+}
+
+/** Builds the table like `assemble`, but with the cluster label of `binarizeByGaussianMixture` in place of the label column. */
+function assembleByMixture(
+  name: string,
+  columnNames: readonly string[],
+  rows: string[][],
+  describeRow: (index: number) => string,
+  options: DatasetOptions,
+): Dataset {
+  if (options.label !== undefined && !columnNames.includes(options.label)) {
+    throw labelNotFound(options.label, columnNames);
+  }
+  const build = buildTable(columnNames, rows, {
+    missingValues: options.missingValues,
+    missingPolicy: options.missingPolicy,
+    columnTypes: options.columnTypes,
+    describeRow,
+  });
+  const features: Table = { columns: build.table.columns.filter((column) => column.name !== options.label), rows: build.table.rows };
+  const { y } = binarizeByGaussianMixture(features, options.binarizeSeed ?? 0);
+  const positives = y.reduce((sum, label) => sum + label, 0);
+
+  return {
+    name,
+    features,
+    y,
+    labelColumn: 'gmm-cluster',
+    classNames: ['cluster 0', 'cluster 1'],
+    classCounts: [y.length - positives, positives],
     rowsRead: rows.length,
     droppedRows: build.droppedRows,
     imputedCells: build.imputedCells,

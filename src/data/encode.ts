@@ -10,10 +10,14 @@ export type CategoricalEncoding = 'ordinal' | 'one-hot';
 
 export const CATEGORICAL_ENCODINGS: readonly CategoricalEncoding[] = ['ordinal', 'one-hot'];
 
-/** Encoding of a numeric column for models: z-score standardisation, or the raw value. */
-export type NumericEncoding = 'z-score' | 'none';
+/**
+ * Encoding of a numeric column for models: z-score standardisation, min-max
+ * scaling to [0, 1] over the fit rows, or the raw value. Ordinal codes of
+ * categorical columns are scaled the same way.
+ */
+export type NumericEncoding = 'z-score' | 'min-max' | 'none';
 
-export const NUMERIC_ENCODINGS: readonly NumericEncoding[] = ['z-score', 'none'];
+export const NUMERIC_ENCODINGS: readonly NumericEncoding[] = ['z-score', 'min-max', 'none'];
 
 /** Options of `fitEncoder`. */
 export interface EncoderOptions {
@@ -23,12 +27,18 @@ export interface EncoderOptions {
   numeric?: NumericEncoding;
 }
 
-/** Fitted encoding of a numeric column: the feature is (value − mean) / std. */
+/**
+ * Fitted encoding of a numeric column: the feature is (value − mean) / std.
+ * Under min-max scaling `mean` stores the minimum and `std` the range
+ * (maximum − minimum), so the same formula maps the fit rows onto [0, 1].
+ */
 export interface NumericColumnEncoding {
   name: string;
   kind: 'numeric';
   mean: number;
   std: number;
+  /** `'min-max'` when `mean` and `std` are the minimum and range; absent for z-score and none. */
+  scaling?: 'min-max';
 }
 
 /** Fitted encoding of a categorical column. */
@@ -41,7 +51,8 @@ export interface CategoricalColumnEncoding {
   /**
    * Ordinal codes are standardised like numeric columns, (code − mean) / std,
    * with both fit on the training rows; mean 0 and std 1 leave the codes as
-   * they are (numeric encoding 'none'). One-hot indicators are never scaled.
+   * they are (numeric encoding 'none'). Under 'min-max', mean and std are the
+   * minimum code and the code range. One-hot indicators are never scaled.
    */
   mean: number;
   std: number;
@@ -93,10 +104,14 @@ export function fitEncoder(features: Table, trainRows: ArrayLike<number>, option
       const encoding = { name: column.name, kind: 'categorical' as const, encoding: categorical, categories: [...column.categories] };
       if (categorical === 'one-hot' || numeric === 'none') return { ...encoding, mean: 0, std: 1 };
       // The table's codes index its sorted categories, which the encoder copies, so they are the ordinal codes.
-      return { ...encoding, ...meanAndStd(Float64Array.from(column.codes), trainRows) };
+      const codes = Float64Array.from(column.codes);
+      return { ...encoding, ...(numeric === 'min-max' ? minAndRange(codes, trainRows) : meanAndStd(codes, trainRows)) };
     }
     if (numeric === 'none') {
       return { name: column.name, kind: 'numeric', mean: 0, std: 1 };
+    }
+    if (numeric === 'min-max') {
+      return { name: column.name, kind: 'numeric', ...minAndRange(column.values, trainRows), scaling: numeric };
     }
     return { name: column.name, kind: 'numeric', ...meanAndStd(column.values, trainRows) };
   });
@@ -142,6 +157,22 @@ function meanAndStd(values: Float64Array, rows: ArrayLike<number>): { mean: numb
   }
   const std = Math.sqrt(squares / rows.length);
   return { mean, std: std > 0 ? std : 1 };
+}
+
+/**
+ * Minimum and range (maximum − minimum) of `values` over `rows`, in the
+ * `mean` and `std` fields that the transform reads. A constant column has
+ * range 0; it is stored as 1, so that its feature is 0 on every row.
+ */
+function minAndRange(values: Float64Array, rows: ArrayLike<number>): { mean: number; std: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let r = 0; r < rows.length; r++) {
+    const value = values[rows[r]];
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return { mean: min, std: max > min ? max - min : 1 };
 }
 
 function checkColumns(state: EncoderState, features: Table): void {

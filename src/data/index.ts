@@ -31,4 +31,16 @@ export {
   type NumericEncoding,
 } from './encode.ts';
 export { splitRows, splitRowsStratified } from './split.ts';
-export { ADULT_COLUMNS, loadDataset, type Dataset, type DatasetOptions } from './datasets.ts';
+export {
+  ADULT_COLUMNS,
+  BINARIZATIONS,
+  DATA_DIR_VARIABLE,
+  loadDataset,
+  type Binarization,
+  type Dataset,
+  type DatasetOptions,
+  type ExternalDatasetName,
+} from './datasets.ts';
+export * from './samplers.ts';
+export * from './gmm.ts';
+export { readTarMembers, type TarMember } from './tar.ts';

@@ -50,15 +50,19 @@ function equalFrequencyEdges(values: Float64Array, bins: number, fitRows?: Array
   sample.sort();
   const edges: number[] = [];
   for (let k = 1; k < bins; k++) {
-    const edge = sample[Math.floor((k * sample.length) / bins)];
-    // An edge equal to the maximum would leave its upper bin empty.
-    if (edge < sample[sample.length - 1] && (edges.length === 0 || edge > edges[edges.length - 1])) edges.push(edge);
+    let edge = sample[Math.floor((k * sample.length) / bins)];
+    // An edge equal to the minimum would leave bin 0 empty, so it moves up to
+    // the next distinct value. A 0/1 column, or one that is mostly 0 (Adult's
+    // capital-gain), then gets a bin for 0 and one for the values above. A
+    // constant column has no value above and keeps a single bin.
+    if (edge === sample[0]) edge = sample[upperBound(sample, edge)] ?? edge;
+    if (edge > sample[0] && (edges.length === 0 || edge > edges[edges.length - 1])) edges.push(edge);
   }
   return edges;
 }
 
 /** Number of edges that are ≤ value (binary search over ascending edges). */
-function upperBound(edges: number[], value: number): number {
+function upperBound(edges: ArrayLike<number>, value: number): number {
   let low = 0;
   let high = edges.length;
   while (low < high) {

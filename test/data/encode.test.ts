@@ -141,7 +141,7 @@ test('encode invalid options', () => {
   const categorical = catchMiascopeError(() => fitEncoder(tinyTable(), ALL_ROWS, { categorical: 'onehot' as never }));
   assert.match(categorical.message, 'invalid categorical encoding "onehot" (use one of: ordinal, one-hot)');
   const numeric = catchMiascopeError(() => fitEncoder(tinyTable(), ALL_ROWS, { numeric: 'minmax' as never }));
-  assert.match(numeric.message, 'invalid numeric encoding "minmax" (use one of: z-score, none)');
+  assert.match(numeric.message, 'invalid numeric encoding "minmax" (use one of: z-score, min-max, none)');
 });
 
 test('encode needs training rows', () => {
