@@ -2,6 +2,7 @@ import { Matrix, type Labels } from '../../engine/matrix.ts';
 import { Rng } from '../../engine/rng.ts';
 import { METRIC_ATTACK_KINDS, runMetricAttack, type MetricAttackKind, type MetricAttackResult } from '../attack/metric-attacks.ts';
 import { attackMetrics, sampleRocCurve, type AttackMetrics } from '../attack/metrics.ts';
+import { attackMetricsByGroup } from '../attack/subgroups.ts';
 import { ATTACK_ANN_DEFAULTS, ATTACK_MIN_STEPS, ShadowAttackModel, type AttackModelOptions } from '../attack/shadow.ts';
 import { loadDataset, type Dataset, type DatasetOptions } from '../data/datasets.ts';
 import { fitEncoder } from '../data/encode.ts';
@@ -9,9 +10,18 @@ import { splitRows } from '../data/split.ts';
 import { MiascopeError } from '../errors.ts';
 import { ANN_DEFAULTS, AnnClassifier, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
-import { toMatrix, type TrainedModel } from '../models/train-task.ts';
+import { toMatrix, type MatrixData, type TrainedModel } from '../models/train-task.ts';
 import { moduleUrl, runTasks } from '../parallel/tasks.ts';
 import { packageVersion } from '../paths.ts';
+import { crossEntropyLosses, membershipInformationFromLosses, membershipSplits } from '../properties/model-information.ts';
+import {
+  MODEL_PROPERTY_DEFAULTS,
+  measureModelProperties,
+  type MembershipInformationValue,
+  type ModelProperties,
+  type ModelPropertyOptions,
+} from '../properties/model.ts';
+import { defaultProtectedAttribute, resolveProtectedAttribute, type ProtectedGroups } from '../properties/protected.ts';
 
 const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 
@@ -32,6 +42,14 @@ export interface AuditOptions {
   /** Options of the target and shadow ANNs; defaults from Table 1 of Tonni et al., "Data and Model Dependencies of Membership Inference Attack" (2020). */
   model: Partial<AnnOptions>;
   attack: Partial<Omit<AttackModelOptions, 'seed' | 'threads'>>;
+  /**
+   * Protected attribute of the fairness properties, `COL[=VALUE]` (see
+   * `resolveProtectedAttribute`). Default `sex` for Adult, otherwise the first
+   * two-valued column; with none, fairness values are null.
+   */
+  protected?: string;
+  /** Options of the model properties; defaults in MODEL_PROPERTY_DEFAULTS. */
+  properties?: Partial<ModelPropertyOptions>;
   /** Worker threads for independent trainings (target and shadow, per-class attack models). Default: CPU cores; results do not depend on it. */
   threads?: number;
   onProgress?: (progress: AuditProgress) => void;
@@ -83,6 +101,9 @@ export interface AuditResult {
     /** Options of the target and shadow ANNs; their seeds derive from the audit's seed. */
     model: Omit<AnnOptions, 'seed'>;
     attack: Omit<AttackModelOptions, 'threads'> & { model: 'ann'; minSteps: number };
+    /** The protected attribute as given or defaulted, null when the data has none. */
+    protected: string | null;
+    properties: ModelPropertyOptions;
   };
   dataset: {
     name: string;
@@ -99,8 +120,14 @@ export interface AuditResult {
   evaluation: { members: number; nonMembers: number; memberRate: number; trivialAccuracy: number };
   attack: AttackMetrics & { kind: 'shadow-model' };
   metricAttacks: Record<MetricAttackKind, MetricAttackResult>;
-  /** Wall-clock seconds per stage; the only fields that differ between runs with the same seed. */
-  timing: { loadSeconds: number; trainingSeconds: number; attackSeconds: number; totalSeconds: number };
+  /** Properties of the target model, each with its estimator and protocol. */
+  properties: { model: ModelProperties };
+  /**
+   * Wall-clock seconds per stage; the only fields that differ between runs with the same seed.
+   * `propertiesSeconds` counts the model properties measured after the attacks and the wait
+   * for the membership I_X models, which train alongside the other stages.
+   */
+  timing: { loadSeconds: number; trainingSeconds: number; attackSeconds: number; propertiesSeconds: number; totalSeconds: number };
 }
 
 /** The four disjoint row sets of one audit, drawn from the dataset with the audit's seed. */
@@ -201,6 +228,58 @@ function membershipOf(members: number, nonMembers: number): Int32Array {
   return membership;
 }
 
+/** Checks the model property options, which reach runAudit from the CLI or a caller, before any training. */
+function checkPropertyOptions(options: ModelPropertyOptions): ModelPropertyOptions {
+  const { fairnessPairs, bins, membershipRepeats, membershipPoolSize } = options;
+  if (!Number.isInteger(fairnessPairs) || fairnessPairs < 1) {
+    throw new MiascopeError(`individual fairness pairs ${fairnessPairs} is invalid; give a whole number ≥ 1`);
+  }
+  if (!Number.isInteger(bins) || bins < 2) throw new MiascopeError(`bin count ${bins} is invalid; give a whole number ≥ 2`);
+  if (!Number.isInteger(membershipRepeats) || membershipRepeats < 0 || membershipRepeats % 2 !== 0) {
+    throw new MiascopeError(
+      `membership I_X repeats ${membershipRepeats} is invalid; give an even whole number of retrained models (0 skips the estimate) with --membership-repeats`,
+    );
+  }
+  if (!Number.isInteger(membershipPoolSize) || membershipPoolSize < 4) {
+    throw new MiascopeError(`membership I_X pool size ${membershipPoolSize} is invalid; give a whole number of records ≥ 4`);
+  }
+  return options;
+}
+
+/**
+ * Estimates the `membership` I_X of the audit's training procedure: R ANNs
+ * with the target's options, trained on complementary halves of a seeded
+ * sample of the target pool (members and non-members). Returns null when R
+ * is 0.
+ */
+async function measureMembershipInformation(
+  dataset: Dataset,
+  pools: Pools,
+  modelOptions: AnnOptions,
+  settings: ModelPropertyOptions,
+  seed: string | number,
+  rng: Rng,
+): Promise<MembershipInformationValue | null> {
+  const repeats = settings.membershipRepeats;
+  if (repeats === 0) return null;
+  const targetPool = Int32Array.from([...pools.targetMembers, ...pools.targetNonMembers]);
+  const rows = rng.shuffle(targetPool).slice(0, Math.min(settings.membershipPoolSize, targetPool.length));
+  const x = fitEncoder(dataset.features, rows).transform(dataset.features, rows);
+  const y = take(dataset.y, rows);
+  const splits = membershipSplits(rows.length, repeats, rng);
+  const seeds = splits.map((_, r) => `${seed}/membership-information/${r}`);
+
+  // One task runs on this thread, which is idle while workers train the target and the shadow model:
+  // a worker's start-up would cost more than these small models.
+  const [posteriors] = await runTasks<MatrixData[]>(
+    [{ module: TRAIN_TASK_MODULE, name: 'trainOnSplits', args: [x, y, splits, withoutSeed(modelOptions), seeds] }],
+    { threads: 1 },
+  );
+  const losses = posteriors.map((p) => crossEntropyLosses(toMatrix(p), y));
+  const value = membershipInformationFromLosses(losses, splits, settings.bins);
+  return { value, estimator: 'membership', protocol: 'sound', unit: 'bits', repeats, poolRecords: rows.length, bins: settings.bins };
+}
+
 /**
  * Runs one membership inference audit (sound protocol): trains a target ANN
  * on target members, a shadow ANN on disjoint shadow members, the attack
@@ -225,6 +304,9 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const pools = drawPools(dataset, targetSize, shadowSize, rng.fork('pools'));
   requireBothClasses(dataset, pools.targetMembers, 'target', '--target-size');
   requireBothClasses(dataset, pools.shadowMembers, 'shadow', '--shadow-size');
+  const protectedSpec = config.protected ?? defaultProtectedAttribute(dataset.name, dataset.features);
+  const groups: ProtectedGroups | null = protectedSpec === null ? null : resolveProtectedAttribute(dataset.features, protectedSpec);
+  const propertyOptions = checkPropertyOptions({ ...MODEL_PROPERTY_DEFAULTS, ...config.properties });
 
   const modelOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
   // Option errors surface here, before any worker starts.
@@ -246,6 +328,18 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     const completed = [...modelFractions.values()].reduce((sum, fraction) => sum + fraction, 0);
     config.onProgress?.({ stage, completed, total: totalModels, loss: p.loss });
   };
+
+  // The membership I_X models train alongside steps 2-4; step 5 waits for them.
+  const membershipRun = measureMembershipInformation(
+    dataset,
+    pools,
+    modelOptions,
+    propertyOptions,
+    config.seed,
+    rng.fork('membership-information'),
+  );
+  // Keeps a failure from being reported as unhandled while an earlier step is still awaited; step 5 rethrows it.
+  membershipRun.catch(() => undefined);
 
   // Step 2: the target and the shadow model, trained in parallel, each with an encoder fit on its own training rows.
   const trainingStarted = performance.now();
@@ -309,6 +403,30 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   ) as Record<MetricAttackKind, MetricAttackResult>;
   const attackSeconds = seconds(attackStarted);
 
+  // Step 5: properties of the target model, and the attack within each protected group.
+  const propertiesStarted = performance.now();
+  const evaluationGroups =
+    groups === null ? null : Uint8Array.from([...evaluation.members, ...evaluation.nonMembers], (row) => groups.membership[row]);
+  const firstLayer = (target.model.layers as Array<{ shape: [number, number]; weight: number[] }>)[0];
+  const modelProperties = measureModelProperties(
+    {
+      features: dataset.features,
+      y: dataset.y,
+      members: pools.targetMembers,
+      nonMembers: pools.targetNonMembers,
+      posteriorsMembers: toMatrix(target.posteriorsMembers),
+      posteriorsNonMembers: toMatrix(target.posteriorsNonMembers),
+      encodedMembers: encoders[0].transform(dataset.features, pools.targetMembers),
+      firstLayer: { weight: firstLayer.weight, shape: firstLayer.shape },
+      groups,
+      membershipInformation: await membershipRun,
+      attackByGroup: evaluationGroups === null ? null : attackMetricsByGroup(scores, targetExamples.membership, evaluationGroups),
+      rng: rng.fork('properties'),
+    },
+    propertyOptions,
+  );
+  const propertiesSeconds = seconds(propertiesStarted);
+
   return {
     tool: { name: 'miascope', version: packageVersion() },
     protocol: 'sound',
@@ -329,6 +447,8 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
         minSteps: ATTACK_MIN_STEPS,
         seed: attackOptions.seed,
       },
+      protected: protectedSpec,
+      properties: propertyOptions,
     },
     dataset: {
       name: dataset.name,
@@ -350,10 +470,12 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     },
     attack,
     metricAttacks,
+    properties: { model: modelProperties },
     timing: {
       loadSeconds,
       trainingSeconds,
       attackSeconds,
+      propertiesSeconds,
       totalSeconds: seconds(started),
     },
   };

@@ -1,7 +1,9 @@
 import { MiascopeError } from '../errors.ts';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/table.ts';
 import { runAudit, type AuditOptions, type AuditResult } from '../audit/audit.ts';
+import type { ModelProperties, PropertyValue } from '../properties/model.ts';
 import { fractionOption, integerOption, parseOptions } from './args.ts';
+import { binarizeOption } from './properties.ts';
 import { prepareOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
 
@@ -13,7 +15,14 @@ then measures how well the attack and threshold attacks tell the target's
 training records (members) from held-out records (non-members).
 
 Options:
-  --dataset adult|FILE.csv  data to audit (default: adult, the shipped UCI Adult)
+  --dataset NAME|FILE.csv   data to audit: adult (default, the shipped UCI
+                            Adult), texas, purchase, or a CSV file
+  --data-path FILE          the Texas or Purchase file (CSV, or the .tar.gz its
+                            authors publish); default: Texas.csv or Texas.tar.gz
+                            (Purchase likewise) in the folder named by
+                            MIASCOPE_DATA_DIR
+  --binarize gmm            replace the label by the cluster of a 2-component
+                            Gaussian mixture fit on the encoded features
   --label COL               label column of a CSV file (Adult: income)
   --positive VALUE          label value of the positive class (Adult: >50K); a
                             two-valued label without it takes the second value
@@ -26,6 +35,17 @@ Options:
                             (default: 0.5; any other rate gives accuracy a
                             trivial baseline of max(R, 1 − R))
   --epochs N                training epochs of the target and shadow models (default: 50)
+  --protected COL[=VALUE]   protected attribute splitting records into groups g0
+                            and g1 for the fairness properties and the per-group
+                            attack (default: sex for Adult, else the first
+                            two-valued column). A two-valued column needs no
+                            VALUE (g1 = its second value in sorted order); a
+                            categorical column with more values needs VALUE,
+                            the category of g1; a numeric column needs VALUE
+                            as a threshold T (g0: ≤ T, g1: > T)
+  --membership-repeats R    models retrained on halves of up to 1,000 target-pool
+                            records for the membership I_X; even, 0 skips it
+                            (default: 4)
   --seed S                  seed of every random step (default: 0)
   --threads N               worker threads for independent trainings (default:
                             the number of CPU cores; results do not depend on it)
@@ -37,6 +57,8 @@ Options:
 
 const OPTIONS = {
   dataset: { type: 'string' },
+  'data-path': { type: 'string' },
+  binarize: { type: 'string' },
   label: { type: 'string' },
   positive: { type: 'string' },
   missing: { type: 'string' },
@@ -44,6 +66,8 @@ const OPTIONS = {
   'shadow-size': { type: 'string' },
   'member-rate': { type: 'string' },
   epochs: { type: 'string' },
+  protected: { type: 'string' },
+  'membership-repeats': { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
   out: { type: 'string' },
@@ -65,14 +89,24 @@ export async function auditCommand(argv: string[]): Promise<void> {
   }
 
   const epochs = integerOption('epochs', values.epochs, 1);
+  const membershipRepeats = integerOption('membership-repeats', values['membership-repeats'], 0);
   const options: Partial<AuditOptions> = {
     dataset: values.dataset ?? 'adult',
-    datasetOptions: { label: values.label, positive: values.positive, missingPolicy: missingPolicyOption(values.missing) },
+    datasetOptions: {
+      label: values.label,
+      positive: values.positive,
+      missingPolicy: missingPolicyOption(values.missing),
+      path: values['data-path'],
+      binarize: binarizeOption(values.binarize),
+      binarizeSeed: values.seed ?? 0,
+    },
     targetSize: integerOption('target-size', values['target-size'], 2),
     shadowSize: integerOption('shadow-size', values['shadow-size'], 2),
     memberRate: fractionOption('member-rate', values['member-rate'], 0, 1) ?? 0.5,
     seed: values.seed ?? 0,
     model: epochs === undefined ? {} : { epochs },
+    protected: values.protected,
+    properties: membershipRepeats === undefined ? {} : { membershipRepeats },
     threads: integerOption('threads', values.threads, 1),
   };
 
@@ -152,8 +186,46 @@ export function formatSummary(result: AuditResult, written?: string): string {
         `its threshold was fit on balanced shadow data, so at this member rate read balanced accuracy and AUC instead.`,
     );
   }
+  lines.push('', ...formatModelProperties(result.properties.model));
   if (written !== undefined) lines.push(`Result written to ${written}`);
   return lines.join('\n') + '\n';
+}
+
+/** Formats the target model's properties as a short block of lines. */
+function formatModelProperties(model: ModelProperties): string[] {
+  const value = (property: PropertyValue | null): string => (property === null ? 'n/a' : fixed(property.value));
+  const row = (label: string, text: string): string => `  ${label.padEnd(27)}${text}`;
+  const lines = ['Target model properties (sound protocol; paper protocol in brackets):'];
+  const groups = model.protectedAttribute;
+  if (groups === null) {
+    lines.push('  fairness: no protected attribute (give one with --protected COL[=VALUE])');
+  } else {
+    lines.push(
+      `  groups: g0 = ${groups.g0} (${count(groups.trainingRecords[0])} training records), g1 = ${groups.g1} (${count(groups.trainingRecords[1])})`,
+      row('δ_g group fairness', value(model.groupFairness)),
+      row('δ_p predictive fairness', `${value(model.predictiveFairness)}  [precision gap ${value(model.paper.predictiveFairness)}]`),
+      row('δ_i individual fairness', `${value(model.individualFairness)}  [${value(model.paper.individualFairness)}]`),
+    );
+  }
+  lines.push(row('δ_mi indistinguishability', `${value(model.indistinguishability)} nats`));
+  const membership = model.membershipInformation;
+  lines.push(
+    row('I_X predictive', `${value(model.information)} bits  [Kraskov ${value(model.paper.information)} nats]`),
+    row(
+      'I_X membership',
+      membership === null
+        ? 'skipped (--membership-repeats 0)'
+        : `${value(membership)} bits (${membership.repeats} models on ${count(membership.poolRecords)} records)`,
+    ),
+  );
+  if (model.attackByGroup !== null) {
+    const { g0, g1 } = model.attackByGroup;
+    lines.push(
+      row('shadow-model attack, g0', `AUC ${fixed(g0.auc)}, TPR@1%FPR ${fixed(g0.tprAtOnePercentFpr)}`),
+      row('shadow-model attack, g1', `AUC ${fixed(g1.auc)}, TPR@1%FPR ${fixed(g1.tprAtOnePercentFpr)}`),
+    );
+  }
+  return lines;
 }
 
 /**

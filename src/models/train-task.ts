@@ -62,3 +62,26 @@ export async function trainModel(
   await model.fit(toMatrix(x), y, { onProgress: report });
   return model.toJSON();
 }
+
+/**
+ * Fits one ANN per training split of the pool (x, y), each split a list of
+ * row indices with its own seed, and returns each model's posteriors on the
+ * whole pool, in split order.
+ */
+export async function trainOnSplits(
+  x: MatrixData,
+  y: Labels,
+  splits: Int32Array[],
+  options: Partial<AnnOptions>,
+  seeds: string[],
+  report: (progress: FitProgress) => void,
+): Promise<MatrixData[]> {
+  const pool = toMatrix(x);
+  const posteriors: MatrixData[] = [];
+  for (let s = 0; s < splits.length; s++) {
+    const model = new AnnClassifier({ ...options, seed: seeds[s] });
+    await model.fit(pool.takeRows(splits[s]), Int32Array.from(splits[s], (row) => y[row]), { onProgress: report });
+    posteriors.push(await model.predictProba(pool));
+  }
+  return posteriors;
+}
