@@ -26,6 +26,22 @@ export function parseOptions<T extends OptionsConfig>(
 }
 
 /**
+ * Parses a command's options, prints `help` and returns undefined for
+ * --help, and rejects positional arguments, which no command takes.
+ */
+export function parseCommand<T extends OptionsConfig>(command: string, argv: string[], options: T, help: string) {
+  const { values, positionals } = parseOptions(command, argv, options);
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(help);
+    return undefined;
+  }
+  if (positionals.length > 0) {
+    throw new MiascopeError(`${command}: unexpected argument ${JSON.stringify(positionals[0])}; options start with -- (see miascope ${command} --help)`);
+  }
+  return values;
+}
+
+/**
  * Rewrites `--name -5` as `--name=-5` for options that take a value, because
  * node:util's parseArgs reads a value starting with a dash as a missing value.
  * Only numbers are joined, so `--name --other` still reports the missing value.

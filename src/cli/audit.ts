@@ -1,9 +1,7 @@
-import { MiascopeError } from '../errors.ts';
-import { MISSING_POLICIES, type MissingPolicy } from '../data/table.ts';
 import { runAudit, type AuditOptions, type AuditResult } from '../audit/audit.ts';
 import type { ModelProperties, PropertyValue } from '../properties/model.ts';
-import { fractionOption, integerOption, parseOptions } from './args.ts';
-import { binarizeOption } from './properties.ts';
+import { fractionOption, integerOption, parseCommand } from './args.ts';
+import { DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
 import { prepareOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
 
@@ -15,21 +13,7 @@ then measures how well the attack and threshold attacks tell the target's
 training records (members) from held-out records (non-members).
 
 Options:
-  --dataset NAME|FILE.csv   data to audit: adult (default, the shipped UCI
-                            Adult), texas, purchase, or a CSV file
-  --data-path FILE          the Texas or Purchase file (CSV, or the .tar.gz its
-                            authors publish); default: Texas.csv or Texas.tar.gz
-                            (Purchase likewise) in the folder named by
-                            MIASCOPE_DATA_DIR
-  --binarize gmm            replace the label by the cluster of a 2-component
-                            Gaussian mixture fit on the encoded features
-  --label COL               label column of a CSV file (Adult: income)
-  --positive VALUE          label value of the positive class (Adult: >50K); a
-                            two-valued label without it takes the second value
-                            in sorted order
-  --missing POLICY          rows with a missing cell (empty, ?, NA, NaN):
-                            drop-rows (default), error, or impute
-  --target-size N           target training records (default: min(10000, rows/4))
+${DATASET_HELP}  --target-size N           target training records (default: min(10000, rows/4))
   --shadow-size N           shadow training records (default: min(10000, rows/4))
   --member-rate R           share of members in the evaluation set, in (0, 1)
                             (default: 0.5; any other rate gives accuracy a
@@ -56,12 +40,7 @@ Options:
 `;
 
 const OPTIONS = {
-  dataset: { type: 'string' },
-  'data-path': { type: 'string' },
-  binarize: { type: 'string' },
-  label: { type: 'string' },
-  positive: { type: 'string' },
-  missing: { type: 'string' },
+  ...DATASET_OPTIONS,
   'target-size': { type: 'string' },
   'shadow-size': { type: 'string' },
   'member-rate': { type: 'string' },
@@ -77,29 +56,15 @@ const OPTIONS = {
 } as const;
 
 export async function auditCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseOptions('audit', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(AUDIT_HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new MiascopeError(
-      `audit: unexpected argument ${JSON.stringify(positionals[0])}; options start with -- (see miascope audit --help)`,
-    );
-  }
+  const values = parseCommand('audit', argv, OPTIONS, AUDIT_HELP);
+  if (values === undefined) return;
 
   const epochs = integerOption('epochs', values.epochs, 1);
   const membershipRepeats = integerOption('membership-repeats', values['membership-repeats'], 0);
+  const source = datasetFromOptions(values, values.seed ?? 0);
   const options: Partial<AuditOptions> = {
-    dataset: values.dataset ?? 'adult',
-    datasetOptions: {
-      label: values.label,
-      positive: values.positive,
-      missingPolicy: missingPolicyOption(values.missing),
-      path: values['data-path'],
-      binarize: binarizeOption(values.binarize),
-      binarizeSeed: values.seed ?? 0,
-    },
+    dataset: source.dataset,
+    datasetOptions: source.options,
     targetSize: integerOption('target-size', values['target-size'], 2),
     shadowSize: integerOption('shadow-size', values['shadow-size'], 2),
     memberRate: fractionOption('member-rate', values['member-rate'], 0, 1) ?? 0.5,
@@ -122,14 +87,6 @@ export async function auditCommand(argv: string[]): Promise<void> {
   const json = JSON.stringify(result, null, 2) + '\n';
   const written = values.out === undefined ? undefined : writeResultFile(values.out, 'result.json', json);
   process.stdout.write(values.json ? json : formatSummary(result, written));
-}
-
-function missingPolicyOption(value: string | undefined): MissingPolicy | undefined {
-  if (value === undefined) return undefined;
-  if (!(MISSING_POLICIES as readonly string[]).includes(value)) {
-    throw new MiascopeError(`--missing ${JSON.stringify(value)} is invalid; use one of ${MISSING_POLICIES.join(', ')}`);
-  }
-  return value as MissingPolicy;
 }
 
 const fixed = (value: number, digits = 4): string => value.toFixed(digits);

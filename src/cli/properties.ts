@@ -1,8 +1,7 @@
-import { MiascopeError } from '../errors.ts';
-import { BINARIZATIONS, loadDataset, type Binarization, type Dataset } from '../data/datasets.ts';
-import { MISSING_POLICIES, type MissingPolicy } from '../data/table.ts';
+import { loadDataset, type Dataset } from '../data/datasets.ts';
 import { dataProperties, type DataProperties } from '../properties/data.ts';
-import { integerOption, parseOptions } from './args.ts';
+import { integerOption, parseCommand } from './args.ts';
+import { DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
 
 export const PROPERTIES_HELP = `Usage: miascope properties [options]
 
@@ -12,32 +11,15 @@ most mutual information with the label. Numeric columns are discretised into
 equal-frequency bins first.
 
 Options:
-  --dataset NAME|FILE.csv   adult (default, shipped), texas, purchase, or a CSV file
-  --data-path FILE          the Texas or Purchase file (CSV, or the .tar.gz its
-                            authors publish); default: Texas.csv or Texas.tar.gz
-                            (Purchase likewise) in the folder named by
-                            MIASCOPE_DATA_DIR
-  --label COL               label column (Adult: income; Texas, Purchase: class)
-  --positive VALUE          label value of the positive class (Adult: >50K;
-                            Texas, Purchase: 1)
-  --binarize gmm            replace the label by the cluster of a 2-component
-                            Gaussian mixture fit on the encoded features
-  --seed S                  seed of --binarize gmm (default: 0)
-  --missing POLICY          rows with a missing cell (empty, ?, NA, NaN):
-                            drop-rows (default), error, or impute
+${DATASET_HELP}  --seed S                  seed of --binarize gmm (default: 0)
   --bins N                  equal-frequency bins per numeric column (default: 10)
   --json                    print the result as JSON instead of the summary
   -h, --help                show this help
 `;
 
 const OPTIONS = {
-  dataset: { type: 'string' },
-  'data-path': { type: 'string' },
-  label: { type: 'string' },
-  positive: { type: 'string' },
-  binarize: { type: 'string' },
+  ...DATASET_OPTIONS,
   seed: { type: 'string' },
-  missing: { type: 'string' },
   bins: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -59,45 +41,14 @@ export interface PropertiesResult {
 }
 
 export async function propertiesCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseOptions('properties', argv, OPTIONS);
-  if (values.help) {
-    process.stdout.write(PROPERTIES_HELP);
-    return;
-  }
-  if (positionals.length > 0) {
-    throw new MiascopeError(
-      `properties: unexpected argument ${JSON.stringify(positionals[0])}; options start with -- (see miascope properties --help)`,
-    );
-  }
+  const values = parseCommand('properties', argv, OPTIONS, PROPERTIES_HELP);
+  if (values === undefined) return;
 
   const bins = integerOption('bins', values.bins, 2);
-  const dataset = loadDataset(values.dataset ?? 'adult', {
-    path: values['data-path'],
-    label: values.label,
-    positive: values.positive,
-    binarize: binarizeOption(values.binarize),
-    binarizeSeed: values.seed ?? 0,
-    missingPolicy: missingPolicyOption(values.missing),
-  });
+  const { dataset: name, options } = datasetFromOptions(values, values.seed ?? 0);
+  const dataset = loadDataset(name, options);
   const result: PropertiesResult = { dataset: describeDataset(dataset), properties: dataProperties(dataset, { bins }) };
   process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatProperties(result));
-}
-
-/** Parses `--binarize`, shared with `miascope audit`. Returns undefined when it is absent. */
-export function binarizeOption(value: string | undefined): Binarization | undefined {
-  if (value === undefined) return undefined;
-  if (!(BINARIZATIONS as readonly string[]).includes(value)) {
-    throw new MiascopeError(`--binarize ${JSON.stringify(value)} is invalid; use one of ${BINARIZATIONS.join(', ')}`);
-  }
-  return value as Binarization;
-}
-
-function missingPolicyOption(value: string | undefined): MissingPolicy | undefined {
-  if (value === undefined) return undefined;
-  if (!(MISSING_POLICIES as readonly string[]).includes(value)) {
-    throw new MiascopeError(`--missing ${JSON.stringify(value)} is invalid; use one of ${MISSING_POLICIES.join(', ')}`);
-  }
-  return value as MissingPolicy;
 }
 
 function describeDataset(dataset: Dataset): PropertiesResult['dataset'] {
