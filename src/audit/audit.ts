@@ -8,6 +8,7 @@ import { loadDataset, type Dataset, type DatasetOptions } from '../data/datasets
 import { fitEncoder } from '../data/encode.ts';
 import { splitRows } from '../data/split.ts';
 import { MiascopeError } from '../errors.ts';
+import { paperFeatureBalanceGroup } from '../properties/data.ts';
 import { ANN_DEFAULTS, AnnClassifier, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
 import { toMatrix, type MatrixData, type TrainedModel } from '../models/train-task.ts';
@@ -419,6 +420,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       encodedMembers: encoders[0].transform(dataset.features, pools.targetMembers),
       firstLayer: { weight: firstLayer.weight, shape: firstLayer.shape },
       groups,
+      paperGroups: paperFeatureBalanceGroup(dataset.features),
       membershipInformation: await membershipRun,
       attackByGroup: evaluationGroups === null ? null : attackMetricsByGroup(scores, targetExamples.membership, evaluationGroups),
       rng: rng.fork('properties'),

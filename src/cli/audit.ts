@@ -152,7 +152,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
 function formatModelProperties(model: ModelProperties): string[] {
   const value = (property: PropertyValue | null): string => (property === null ? 'n/a' : fixed(property.value));
   const row = (label: string, text: string): string => `  ${label.padEnd(27)}${text}`;
-  const lines = ['Target model properties (sound protocol; paper protocol in brackets):'];
+  const lines = ['Target model properties (sound protocol; the paper protocol\'s forms in brackets):'];
   const groups = model.protectedAttribute;
   if (groups === null) {
     lines.push('  fairness: no protected attribute (give one with --protected COL[=VALUE])');
@@ -160,10 +160,15 @@ function formatModelProperties(model: ModelProperties): string[] {
     lines.push(
       `  groups: g0 = ${groups.g0} (${count(groups.trainingRecords[0])} training records), g1 = ${groups.g1} (${count(groups.trainingRecords[1])})`,
       row('δ_g group fairness', value(model.groupFairness)),
-      row('δ_p predictive fairness', `${value(model.predictiveFairness)}  [precision gap ${value(model.paper.predictiveFairness)}]`),
-      row('δ_i individual fairness', `${value(model.individualFairness)}  [${value(model.paper.individualFairness)}]`),
+      row('δ_p predictive fairness', value(model.predictiveFairness)),
+      row('δ_i individual fairness', value(model.individualFairness)),
     );
   }
+  const paperGroups = model.paper.groups.trainingRecords;
+  lines.push(
+    `  paper groups: g1 = ${model.paper.groups.g1} (${count(paperGroups[1])} training records), g0 = the rest (${count(paperGroups[0])})`,
+    row('  δ_g, δ_p, δ_i', `[${value(model.paper.groupFairness)}, precision gap ${value(model.paper.predictiveFairness)}, ${value(model.paper.individualFairness)}]`),
+  );
   lines.push(row('δ_mi indistinguishability', `${value(model.indistinguishability)} nats`));
   const membership = model.membershipInformation;
   lines.push(

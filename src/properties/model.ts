@@ -73,13 +73,14 @@ export interface ModelProperties {
   /** I_X by the `membership` estimator; null when its repeats are 0. */
   membershipInformation: MembershipInformationValue | null;
   /**
-   * The `paper` protocol's forms of δ_p, δ_i and I_X. They use the same
-   * groups as the `sound` values.
-   * TODO: the `paper` protocol groups records by the feature-balance group
-   * instead (first five columns all ≤ 0.5 after min-max scaling). Switch to
-   * it once the data properties compute that group.
+   * The `paper` protocol's forms of δ_g, δ_p, δ_i and I_X. Its fairness
+   * groups are the feature-balance group of `paperFeatureBalanceGroup` (g1)
+   * and the rest (g0), not the protected attribute; a fairness value is null
+   * when either group has no training record.
    */
   paper: {
+    groups: { g1: string; trainingRecords: [number, number] };
+    groupFairness: PropertyValue | null;
     predictiveFairness: PropertyValue | null;
     individualFairness: PropertyValue | null;
     information: (PropertyValue & { neighbours: number }) | null;
@@ -104,6 +105,8 @@ export interface ModelPropertyInputs {
   encodedMembers?: Matrix;
   firstLayer?: { weight: ArrayLike<number>; shape: [number, number] };
   groups: ProtectedGroups | null;
+  /** 1 for table rows in the `paper` protocol's feature-balance group (`paperFeatureBalanceGroup`), one per table row. */
+  paperGroups: Uint8Array;
   /** The membership I_X, computed apart because it retrains models. */
   membershipInformation: MembershipInformationValue | null;
   attackByGroup: ModelProperties['attackByGroup'];
@@ -144,21 +147,26 @@ export function measureModelProperties(inputs: ModelPropertyInputs, options: Par
     }
   }
 
+  const paperGroups = Uint8Array.from(members, (row) => inputs.paperGroups[row]);
+  const inPaperGroup = paperGroups.reduce((sum, bit) => sum + bit, 0);
+  const paperDefined = inPaperGroup > 0 && inPaperGroup < members.length;
+  const paperValues: ModelProperties['paper'] = {
+    groups: { g1: 'first five columns all ≤ 0.5 after min-max scaling', trainingRecords: [members.length - inPaperGroup, inPaperGroup] },
+    groupFairness: paperDefined ? paper(groupFairness(predicted, paperGroups, nClasses), 'demographic-parity', 'share') : null,
+    predictiveFairness: paperDefined ? paper(precisionFairness(predicted, actual, paperGroups, nClasses), 'precision-gap', 'share') : null,
+    individualFairness: paperDefined ? paper(paperIndividualFairness(predicted, paperGroups, nClasses), 'group-share-gap', 'share') : null,
+    information: paperInformation,
+  };
+
   const common = {
     indistinguishability,
     information,
     membershipInformation: inputs.membershipInformation,
     attackByGroup: inputs.attackByGroup,
+    paper: paperValues,
   };
   if (groups === null) {
-    return {
-      protectedAttribute: null,
-      groupFairness: null,
-      predictiveFairness: null,
-      individualFairness: null,
-      ...common,
-      paper: { predictiveFairness: null, individualFairness: null, information: paperInformation },
-    };
+    return { protectedAttribute: null, groupFairness: null, predictiveFairness: null, individualFairness: null, ...common };
   }
 
   const memberGroups = Uint8Array.from(members, (row) => groups.membership[row]);
@@ -173,10 +181,5 @@ export function measureModelProperties(inputs: ModelPropertyInputs, options: Par
     predictiveFairness: sound(equalOpportunityFairness(predicted, actual, memberGroups, nClasses), 'equal-opportunity', 'share'),
     individualFairness: { ...sound(individual.value, 'sampled-pairs-tv', 'share'), pairs: individual.pairs },
     ...common,
-    paper: {
-      predictiveFairness: paper(precisionFairness(predicted, actual, memberGroups, nClasses), 'precision-gap', 'share'),
-      individualFairness: paper(paperIndividualFairness(predicted, memberGroups, nClasses), 'group-share-gap', 'share'),
-      information: paperInformation,
-    },
   };
 }

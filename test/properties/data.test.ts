@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { ADULT_COLUMNS, loadDataset } from '../../src/data/datasets.ts';
 import { buildTable } from '../../src/data/table.ts';
 import { packagePath } from '../../src/paths.ts';
-import { dataProperties, topFeaturesByMutualInformation } from '../../src/properties/data.ts';
+import { dataProperties, paperFeatureBalanceGroup, topFeaturesByMutualInformation } from '../../src/properties/data.ts';
 import { discretize } from '../../src/properties/discretize.ts';
 import { writeFixture } from '../data/helpers.ts';
 
@@ -102,6 +102,21 @@ test('adult.data alone class balance', () => {
   const properties = dataProperties(loadDataset(path, { label: 'income', positive: '>50K' }));
   assert.is(properties.size, 30162);
   assert.is(properties.classBalancePercent.toFixed(2), '24.89');
+});
+
+test('paper feature-balance group by hand', () => {
+  // Columns a…e scale to [0, 1] over the three rows; f is ignored (sixth column).
+  // Row 0: a 0, b 0, c 0 (code of x), d 0, e 0.5 → in the group.
+  // Row 1: a 1 → out.  Row 2: e 1 → out.
+  const table = buildTable(
+    ['a', 'b', 'c', 'd', 'e', 'f'],
+    [
+      ['0', '10', 'x', '5', '1', '100'],
+      ['2', '10', 'x', '5', '0', '0'],
+      ['1', '20', 'y', '6', '2', '0'],
+    ],
+  ).table;
+  assert.equal(Array.from(paperFeatureBalanceGroup(table)), [1, 0, 0]);
 });
 
 test.run();
