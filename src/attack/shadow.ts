@@ -1,7 +1,8 @@
 import { Matrix, type Labels } from '../../engine/matrix.ts';
 import { MiascopeError } from '../errors.ts';
-import { AnnClassifier, type AnnOptions } from '../models/ann.ts';
-import type { FitProgress, ModelJSON } from '../models/classifier.ts';
+import type { AnnOptions } from '../models/ann.ts';
+import type { Classifier, FitProgress, ModelJSON } from '../models/classifier.ts';
+import { modelFromJSON, type ModelName } from '../models/registry.ts';
 import { moduleUrl, runTasks } from '../parallel/tasks.ts';
 import type { Membership } from './metrics.ts';
 
@@ -34,10 +35,13 @@ export const ATTACK_ANN_DEFAULTS: Partial<AnnOptions> = {
 };
 
 export interface AttackModelOptions {
+  /** Family of the attack model(s). Default 'ann'; other families train with their own defaults. */
+  model: ModelName;
   /** One attack model per true class. Default true. */
   perClass: boolean;
   /** Append the one-hot true label to the posterior vector. Default false. */
   includeLabel: boolean;
+  /** Options of an ANN attack model, over ATTACK_ANN_DEFAULTS. */
   ann: Partial<AnnOptions>;
   seed: string | number;
   /** Worker threads for training the per-class models; 1 trains them in turn on this thread. Default: CPU cores. */
@@ -73,7 +77,7 @@ function groupRows(labels: Labels, nClasses: number, perClass: boolean): Int32Ar
 }
 
 export class ShadowAttackModel {
-  private readonly models: AnnClassifier[] = [];
+  private readonly models: Classifier[] = [];
   private nClasses = 0;
 
   constructor(readonly options: AttackModelOptions) {}
@@ -96,17 +100,24 @@ export class ShadowAttackModel {
         );
       }
       const x = attackFeatures(shadow.posteriors, shadow.labels, rows, this.options.includeLabel);
-      const options = { ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed: `${this.options.seed}/attack-${g}` };
-      const batchesPerEpoch = Math.ceil(rows.length / options.batchSize!);
-      options.epochs = Math.max(options.epochs!, Math.ceil(ATTACK_MIN_STEPS / batchesPerEpoch));
-      return { module: TRAIN_TASK_MODULE, name: 'trainModel', args: [x, membership, options] };
+      const seed = `${this.options.seed}/attack-${g}`;
+      return { module: TRAIN_TASK_MODULE, name: 'trainModel', args: [this.options.model, x, membership, this.familyOptions(rows.length, seed)] };
     });
 
     const models = await runTasks<ModelJSON>(tasks, {
       threads: this.options.threads,
       onReport: (g, progress) => onProgress?.(g, groups.length, progress as FitProgress),
     });
-    this.models.splice(0, this.models.length, ...models.map((json) => AnnClassifier.fromJSON(json)));
+    this.models.splice(0, this.models.length, ...models.map((json) => modelFromJSON(json)));
+  }
+
+  /** Options of one attack model trained on `records` examples: ANN settings with enough steps, or another family's defaults. */
+  private familyOptions(records: number, seed: string): Record<string, unknown> {
+    if (this.options.model !== 'ann') return { seed };
+    const options = { ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed };
+    const batchesPerEpoch = Math.ceil(records / options.batchSize!);
+    options.epochs = Math.max(options.epochs!, Math.ceil(ATTACK_MIN_STEPS / batchesPerEpoch));
+    return options;
   }
 
   /** Membership score of each record: the attack model's probability that it is a member. */

@@ -2,207 +2,45 @@ import { Matrix, type Labels } from '../../engine/matrix.ts';
 import { Rng } from '../../engine/rng.ts';
 import { METRIC_ATTACK_KINDS, runMetricAttack, type MetricAttackKind, type MetricAttackResult } from '../attack/metric-attacks.ts';
 import { attackMetrics, sampleRocCurve, type AttackMetrics } from '../attack/metrics.ts';
-import { attackMetricsByGroup } from '../attack/subgroups.ts';
 import { ATTACK_ANN_DEFAULTS, ATTACK_MIN_STEPS, ShadowAttackModel, type AttackModelOptions } from '../attack/shadow.ts';
-import { loadDataset, type Dataset, type DatasetOptions } from '../data/datasets.ts';
-import { fitEncoder } from '../data/encode.ts';
-import { splitRows } from '../data/split.ts';
+import { attackMetricsByGroup } from '../attack/subgroups.ts';
+import { loadDataset } from '../data/datasets.ts';
+import { fitEncoder, type Encoder } from '../data/encode.ts';
 import { MiascopeError } from '../errors.ts';
-import { paperFeatureBalanceGroup } from '../properties/data.ts';
-import { ANN_DEFAULTS, AnnClassifier, type AnnOptions } from '../models/ann.ts';
+import { ANN_DEFAULTS, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
-import { toMatrix, type MatrixData, type TrainedModel } from '../models/train-task.ts';
+import { createModel, MODEL_NAMES, type ModelName } from '../models/registry.ts';
+import { toMatrix, type TrainedModel } from '../models/train-task.ts';
 import { moduleUrl, runTasks } from '../parallel/tasks.ts';
 import { packageVersion } from '../paths.ts';
-import { crossEntropyLosses, membershipInformationFromLosses, membershipSplits } from '../properties/model-information.ts';
-import {
-  MODEL_PROPERTY_DEFAULTS,
-  measureModelProperties,
-  type MembershipInformationValue,
-  type ModelProperties,
-  type ModelPropertyOptions,
-} from '../properties/model.ts';
+import { paperFeatureBalanceGroup } from '../properties/data.ts';
+import { MODEL_PROPERTY_DEFAULTS, measureModelProperties } from '../properties/model.ts';
 import { defaultProtectedAttribute, resolveProtectedAttribute, type ProtectedGroups } from '../properties/protected.ts';
+import { checkPropertyOptions, measureMembershipInformation } from './membership-information.ts';
+import { checkSize, drawPools, drawShadowSplit, evaluationRows, requireBothClasses, type ShadowSplit } from './pools.ts';
+import { AUDIT_DEFAULTS, DEFAULT_TRAINING_SIZE, type AuditOptions, type AuditProgress, type AuditResult, type ModelSummary } from './types.ts';
+
+export * from './types.ts';
 
 const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 
-/** Size used for the target and the shadow training sets when none is given (capped by the data). */
-export const DEFAULT_TRAINING_SIZE = 10_000;
-
-export interface AuditOptions {
-  /** `adult` or a CSV path. Default `adult`. */
-  dataset: string;
-  datasetOptions: DatasetOptions;
-  /** Target training records (members). Default min(10,000, rows / 4). */
-  targetSize?: number;
-  /** Shadow training records. Default min(10,000, rows / 4). */
-  shadowSize?: number;
-  /** Share of members in the target evaluation set, in (0, 1). Default 0.5. */
-  memberRate: number;
-  seed: string | number;
-  /** Options of the target and shadow ANNs; defaults from Table 1 of Tonni et al., "Data and Model Dependencies of Membership Inference Attack" (2020). */
-  model: Partial<AnnOptions>;
-  attack: Partial<Omit<AttackModelOptions, 'seed' | 'threads'>>;
-  /**
-   * Protected attribute of the fairness properties, `COL[=VALUE]` (see
-   * `resolveProtectedAttribute`). Default `sex` for Adult, otherwise the first
-   * two-valued column; with none, fairness values are null.
-   */
-  protected?: string;
-  /** Options of the model properties; defaults in MODEL_PROPERTY_DEFAULTS. */
-  properties?: Partial<ModelPropertyOptions>;
-  /** Worker threads for independent trainings (target and shadow, per-class attack models). Default: CPU cores; results do not depend on it. */
-  threads?: number;
-  onProgress?: (progress: AuditProgress) => void;
-}
-
-export const AUDIT_DEFAULTS: AuditOptions = {
-  dataset: 'adult',
-  datasetOptions: {},
-  memberRate: 0.5,
-  seed: 0,
-  model: {},
-  attack: {},
-};
-
-/**
- * Progress through the audit's training work. Every model trained (target,
- * shadow, each attack model) counts as one unit, so `completed` moves from 0 to
- * `total` as the models' epochs pass.
- */
-export interface AuditProgress {
-  stage: 'target' | 'shadow' | 'attack';
-  completed: number;
-  total: number;
-  /** Mean training loss of the epoch just finished, natural log. */
-  loss: number;
-}
-
-export interface ModelSummary {
-  model: 'ann';
-  trainRecords: number;
-  testRecords: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  epochs: number;
-  finalLoss: number;
-}
-
-export interface AuditResult {
-  tool: { name: 'miascope'; version: string };
-  protocol: 'sound';
-  config: {
-    dataset: string;
-    label: string;
-    positive: string;
-    targetSize: number;
-    shadowSize: number;
-    memberRate: number;
-    seed: string | number;
-    /** Options of the target and shadow ANNs; their seeds derive from the audit's seed. */
-    model: Omit<AnnOptions, 'seed'>;
-    attack: Omit<AttackModelOptions, 'threads'> & { model: 'ann'; minSteps: number };
-    /** The protected attribute as given or defaulted, null when the data has none. */
-    protected: string | null;
-    properties: ModelPropertyOptions;
-  };
-  dataset: {
-    name: string;
-    rows: number;
-    rowsRead: number;
-    droppedRows: number;
-    features: string[];
-    classNames: [string, string];
-    classCounts: [number, number];
-    positivePercent: number;
-  };
-  target: ModelSummary;
-  shadow: ModelSummary;
-  evaluation: { members: number; nonMembers: number; memberRate: number; trivialAccuracy: number };
-  attack: AttackMetrics & { kind: 'shadow-model' };
-  metricAttacks: Record<MetricAttackKind, MetricAttackResult>;
-  /** Properties of the target model, each with its estimator and protocol. */
-  properties: { model: ModelProperties };
-  /**
-   * Wall-clock seconds per stage; the only fields that differ between runs with the same seed.
-   * `propertiesSeconds` counts the model properties measured after the attacks and the wait
-   * for the membership I_X models, which train alongside the other stages.
-   */
-  timing: { loadSeconds: number; trainingSeconds: number; attackSeconds: number; propertiesSeconds: number; totalSeconds: number };
-}
-
-/** The four disjoint row sets of one audit, drawn from the dataset with the audit's seed. */
-interface Pools {
-  targetMembers: Int32Array;
-  targetNonMembers: Int32Array;
-  shadowMembers: Int32Array;
-  shadowNonMembers: Int32Array;
-}
-
-function checkSize(name: string, option: string, value: number | undefined, fallback: number): number {
-  const size = value ?? fallback;
-  if (!Number.isInteger(size) || size < 2) {
-    throw new MiascopeError(`${name} = ${value} is invalid; give a whole number of records ≥ 2 with ${option}`);
-  }
-  return size;
-}
-
-/**
- * Draws the target pool (members and as many held-out non-members) and the
- * disjoint shadow pool (the attacker's data: same distribution, no overlap).
- */
-function drawPools(dataset: Dataset, targetSize: number, shadowSize: number, rng: Rng): Pools {
-  const rows = dataset.features.rows;
-  const needed = 2 * targetSize + 2 * shadowSize;
-  if (needed > rows) {
-    throw new MiascopeError(
-      `target size ${targetSize} and shadow size ${shadowSize} need ${needed} records (each model's members plus as many held-out non-members), ` +
-        `but ${dataset.name} has ${rows}; lower --target-size or --shadow-size to at most ${Math.floor(rows / 4)} each`,
-    );
-  }
-  const [targetMembers, targetNonMembers, shadowMembers, shadowNonMembers] = splitRows(
-    rows,
-    [targetSize, targetSize, shadowSize, shadowSize],
-    rng,
-  );
-  return { targetMembers, targetNonMembers, shadowMembers, shadowNonMembers };
-}
-
-/**
- * Draws the target evaluation set at the requested member rate. It keeps all
- * of one side and a seeded subset of the other, so that members / (members +
- * non-members) equals the rate as closely as whole records allow.
- */
-function evaluationRows(pools: Pools, memberRate: number, rng: Rng): { members: Int32Array; nonMembers: Int32Array } {
-  const members = pools.targetMembers;
-  const nonMembers = pools.targetNonMembers;
-  if (memberRate >= 0.5) {
-    const count = Math.round((members.length * (1 - memberRate)) / memberRate);
-    return { members, nonMembers: rng.shuffle(nonMembers.slice()).slice(0, Math.max(1, count)) };
-  }
-  const count = Math.round((nonMembers.length * memberRate) / (1 - memberRate));
-  return { members: rng.shuffle(members.slice()).slice(0, Math.max(1, count)), nonMembers };
-}
-
-/** Raises a user error when a training set drawn for a model holds a single class. */
-function requireBothClasses(dataset: Dataset, rows: Int32Array, model: string, option: string): void {
-  const positives = rows.reduce((sum, row) => sum + dataset.y[row], 0);
-  if (positives === 0 || positives === rows.length) {
-    const only = dataset.classNames[positives === 0 ? 0 : 1];
-    throw new MiascopeError(
-      `the ${model} training set of ${rows.length} records drawn from ${dataset.name} holds only class ${only}; raise ${option} (or try another --seed)`,
-    );
-  }
-}
+/** A shadow whose test accuracy trails the target's by more than this gets a warning in the result. */
+const WEAK_SHADOW_MARGIN = 0.05;
 
 function take(y: Labels, rows: Int32Array): Int32Array {
   return Int32Array.from(rows, (i) => y[i]);
 }
 
-function concatRows(a: Matrix, b: Matrix): Matrix {
-  const out = new Matrix(a.rows + b.rows, a.cols);
-  out.data.set(a.data, 0);
-  out.data.set(b.data, a.data.length);
+function concatRows(parts: Matrix[]): Matrix {
+  const out = new Matrix(
+    parts.reduce((sum, part) => sum + part.rows, 0),
+    parts[0].cols,
+  );
+  let offset = 0;
+  for (const part of parts) {
+    out.data.set(part.data, offset);
+    offset += part.data.length;
+  }
   return out;
 }
 
@@ -229,62 +67,26 @@ function membershipOf(members: number, nonMembers: number): Int32Array {
   return membership;
 }
 
-/** Checks the model property options, which reach runAudit from the CLI or a caller, before any training. */
-function checkPropertyOptions(options: ModelPropertyOptions): ModelPropertyOptions {
-  const { fairnessPairs, bins, membershipRepeats, membershipPoolSize } = options;
-  if (!Number.isInteger(fairnessPairs) || fairnessPairs < 1) {
-    throw new MiascopeError(`individual fairness pairs ${fairnessPairs} is invalid; give a whole number ≥ 1`);
+function checkModelName(name: string, option: string): ModelName {
+  if (!(MODEL_NAMES as string[]).includes(name)) {
+    throw new MiascopeError(`${option} ${JSON.stringify(name)} is invalid; choose one of ${MODEL_NAMES.join(', ')}`);
   }
-  if (!Number.isInteger(bins) || bins < 2) throw new MiascopeError(`bin count ${bins} is invalid; give a whole number ≥ 2`);
-  if (!Number.isInteger(membershipRepeats) || membershipRepeats < 0 || membershipRepeats % 2 !== 0) {
-    throw new MiascopeError(
-      `membership I_X repeats ${membershipRepeats} is invalid; give an even whole number of retrained models (0 skips the estimate) with --membership-repeats`,
-    );
+  return name as ModelName;
+}
+
+/** The families of the shadow models: `count` of one family, or one of each for 'all'. */
+function shadowFamilies(shadowModel: ModelName | 'all', count: number): ModelName[] {
+  if (shadowModel === 'all') return [...MODEL_NAMES];
+  if (!Number.isInteger(count) || count < 1) {
+    throw new MiascopeError(`shadow model count ${count} is invalid; give a whole number ≥ 1 with --shadows`);
   }
-  if (!Number.isInteger(membershipPoolSize) || membershipPoolSize < 4) {
-    throw new MiascopeError(`membership I_X pool size ${membershipPoolSize} is invalid; give a whole number of records ≥ 4`);
-  }
-  return options;
+  return Array.from({ length: count }, () => checkModelName(shadowModel, '--shadow'));
 }
 
 /**
- * Estimates the `membership` I_X of the audit's training procedure: R ANNs
- * with the target's options, trained on complementary halves of a seeded
- * sample of the target pool (members and non-members). Returns null when R
- * is 0.
- */
-async function measureMembershipInformation(
-  dataset: Dataset,
-  pools: Pools,
-  modelOptions: AnnOptions,
-  settings: ModelPropertyOptions,
-  seed: string | number,
-  rng: Rng,
-): Promise<MembershipInformationValue | null> {
-  const repeats = settings.membershipRepeats;
-  if (repeats === 0) return null;
-  const targetPool = Int32Array.from([...pools.targetMembers, ...pools.targetNonMembers]);
-  const rows = rng.shuffle(targetPool).slice(0, Math.min(settings.membershipPoolSize, targetPool.length));
-  const x = fitEncoder(dataset.features, rows).transform(dataset.features, rows);
-  const y = take(dataset.y, rows);
-  const splits = membershipSplits(rows.length, repeats, rng);
-  const seeds = splits.map((_, r) => `${seed}/membership-information/${r}`);
-
-  // One task runs on this thread, which is idle while workers train the target and the shadow model:
-  // a worker's start-up would cost more than these small models.
-  const [posteriors] = await runTasks<MatrixData[]>(
-    [{ module: TRAIN_TASK_MODULE, name: 'trainOnSplits', args: [x, y, splits, withoutSeed(modelOptions), seeds] }],
-    { threads: 1 },
-  );
-  const losses = posteriors.map((p) => crossEntropyLosses(toMatrix(p), y));
-  const value = membershipInformationFromLosses(losses, splits, settings.bins);
-  return { value, estimator: 'membership', protocol: 'sound', unit: 'bits', repeats, poolRecords: rows.length, bins: settings.bins };
-}
-
-/**
- * Runs one membership inference audit (sound protocol): trains a target ANN
- * on target members, a shadow ANN on disjoint shadow members, the attack
- * model(s) on the shadow's posteriors, and measures the attack and the
+ * Runs one membership inference audit (sound protocol): trains a target model
+ * on target members, shadow models on records disjoint from the target's, the
+ * attack model(s) on the shadows' posteriors, and measures the attack and the
  * threshold attacks on the target's members and held-out non-members.
  */
 export async function runAudit(options: Partial<AuditOptions> = {}): Promise<AuditResult> {
@@ -292,10 +94,13 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   if (!(config.memberRate > 0 && config.memberRate < 1)) {
     throw new MiascopeError(`member rate ${config.memberRate} is invalid; give a share strictly between 0 and 1 with --member-rate (0.5 is balanced)`);
   }
+  const targetModel = checkModelName(config.targetModel, '--target');
+  const shadowModel = config.shadowModel === 'all' ? 'all' : checkModelName(config.shadowModel ?? targetModel, '--shadow');
+  const families = shadowFamilies(shadowModel, config.shadows);
   const started = performance.now();
   const seconds = (from: number): number => (performance.now() - from) / 1000;
 
-  // Step 1: data and the four disjoint pools.
+  // Step 1: data, the target pool and the shadow pool.
   const dataset = loadDataset(config.dataset, config.datasetOptions);
   const loadSeconds = seconds(started);
   const fallbackSize = Math.min(DEFAULT_TRAINING_SIZE, Math.floor(dataset.features.rows / 4));
@@ -303,17 +108,20 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const shadowSize = checkSize('shadow size', '--shadow-size', config.shadowSize, fallbackSize);
   const rng = new Rng(config.seed);
   const pools = drawPools(dataset, targetSize, shadowSize, rng.fork('pools'));
+  const shadowSplits: ShadowSplit[] = families.map((_, s) => drawShadowSplit(pools, shadowSize, rng.fork(`shadow-${s}`)));
   requireBothClasses(dataset, pools.targetMembers, 'target', '--target-size');
-  requireBothClasses(dataset, pools.shadowMembers, 'shadow', '--shadow-size');
+  shadowSplits.forEach((split) => requireBothClasses(dataset, split.members, 'shadow', '--shadow-size'));
   const protectedSpec = config.protected ?? defaultProtectedAttribute(dataset.name, dataset.features);
   const groups: ProtectedGroups | null = protectedSpec === null ? null : resolveProtectedAttribute(dataset.features, protectedSpec);
   const propertyOptions = checkPropertyOptions({ ...MODEL_PROPERTY_DEFAULTS, ...config.properties });
 
-  const modelOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
   // Option errors surface here, before any worker starts.
-  new AnnClassifier(modelOptions);
-  new AnnClassifier({ ...ATTACK_ANN_DEFAULTS, ...config.attack.ann });
+  const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
+  const familyOptions = (family: ModelName, seed: string): Record<string, unknown> =>
+    family === 'ann' ? { ...annOptions, seed } : { seed };
+  for (const family of new Set([targetModel, ...families])) createModel(family, familyOptions(family, 'check'));
   const attackOptions: AttackModelOptions = {
+    model: 'ann',
     perClass: true,
     includeLabel: false,
     ...config.attack,
@@ -321,20 +129,24 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     seed: `${config.seed}/attack`,
     threads: config.threads,
   };
+  checkModelName(attackOptions.model, '--attack-model');
+  createModel('ann', attackOptions.ann);
+
   // Labels are binary, so there are two per-class attack models or one shared one.
   const modelFractions = new Map<string, number>();
-  const totalModels = 2 + (attackOptions.perClass ? 2 : 1);
-  const progress = (stage: AuditProgress['stage'], model: string, p: FitProgress) => {
-    modelFractions.set(model, p.epoch / p.epochs);
-    const completed = [...modelFractions.values()].reduce((sum, fraction) => sum + fraction, 0);
-    config.onProgress?.({ stage, completed, total: totalModels, loss: p.loss });
+  const totalModels = 1 + families.length + (attackOptions.perClass ? 2 : 1);
+  const reportProgress = (stage: AuditProgress['stage'], model: string, fraction: number, loss: number) => {
+    modelFractions.set(model, fraction);
+    const completed = [...modelFractions.values()].reduce((sum, value) => sum + value, 0);
+    config.onProgress?.({ stage, completed, total: totalModels, loss });
   };
 
   // The membership I_X models train alongside steps 2-4; step 5 waits for them.
   const membershipRun = measureMembershipInformation(
     dataset,
     pools,
-    modelOptions,
+    targetModel,
+    familyOptions(targetModel, 'membership'),
     propertyOptions,
     config.seed,
     rng.fork('membership-information'),
@@ -342,58 +154,77 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   // Keeps a failure from being reported as unhandled while an earlier step is still awaited; step 5 rethrows it.
   membershipRun.catch(() => undefined);
 
-  // Step 2: the target and the shadow model, trained in parallel, each with an encoder fit on its own training rows.
+  // Step 2: the target and the shadow models, trained in parallel, each with an encoder fit on its own training rows.
   const trainingStarted = performance.now();
-  const stages = ['target', 'shadow'] as const;
-  const encoders = [pools.targetMembers, pools.shadowMembers].map((members) => fitEncoder(dataset.features, members));
-  const splits = [
-    { members: pools.targetMembers, nonMembers: pools.targetNonMembers },
-    { members: pools.shadowMembers, nonMembers: pools.shadowNonMembers },
+  const jobs = [
+    { stage: 'target' as const, family: targetModel, members: pools.targetMembers, nonMembers: pools.targetNonMembers, seed: `${config.seed}/target` },
+    ...shadowSplits.map((split, s) => ({
+      stage: 'shadow' as const,
+      family: families[s],
+      members: split.members,
+      nonMembers: split.nonMembers,
+      seed: s === 0 ? `${config.seed}/shadow` : `${config.seed}/shadow-${s}`,
+    })),
   ];
-  const tasks = splits.map(({ members, nonMembers }, m) => ({
+  const encoders: Encoder[] = jobs.map((job) => fitEncoder(dataset.features, job.members));
+  const tasks = jobs.map((job, j) => ({
     module: TRAIN_TASK_MODULE,
     name: 'trainAndScore',
     args: [
-      encoders[m].transform(dataset.features, members),
-      take(dataset.y, members),
-      encoders[m].transform(dataset.features, nonMembers),
-      take(dataset.y, nonMembers),
-      { ...modelOptions, seed: `${config.seed}/${stages[m]}` },
+      job.family,
+      encoders[j].transform(dataset.features, job.members),
+      take(dataset.y, job.members),
+      encoders[j].transform(dataset.features, job.nonMembers),
+      take(dataset.y, job.nonMembers),
+      familyOptions(job.family, job.seed),
     ],
   }));
-  const [target, shadow] = await runTasks<TrainedModel>(tasks, {
+  const trained = await runTasks<TrainedModel>(tasks, {
     threads: config.threads,
-    onReport: (m, p) => progress(stages[m], stages[m], p as FitProgress),
+    onReport: (j, p) => {
+      const progress = p as FitProgress;
+      reportProgress(jobs[j].stage, `model-${j}`, progress.epoch / progress.epochs, progress.loss);
+    },
   });
+  jobs.forEach((job, j) => reportProgress(job.stage, `model-${j}`, 1, trained[j].lossHistory.at(-1) ?? NaN));
   const trainingSeconds = seconds(trainingStarted);
-  const summarize = (trained: TrainedModel, members: Int32Array, nonMembers: Int32Array): ModelSummary => ({
-    model: 'ann',
-    trainRecords: members.length,
-    testRecords: nonMembers.length,
-    trainAccuracy: trained.trainAccuracy,
-    testAccuracy: trained.testAccuracy,
-    epochs: trained.lossHistory.length,
-    finalLoss: trained.lossHistory[trained.lossHistory.length - 1],
-  });
+  const [target, ...shadows] = trained;
+  const summaries: ModelSummary[] = jobs.map((job, j) => ({
+    model: job.family,
+    trainRecords: job.members.length,
+    testRecords: job.nonMembers.length,
+    trainAccuracy: trained[j].trainAccuracy,
+    testAccuracy: trained[j].testAccuracy,
+    epochs: trained[j].lossHistory.length > 0 ? trained[j].lossHistory.length : null,
+    finalLoss: trained[j].lossHistory.at(-1) ?? null,
+  }));
+  const warnings = summaries.slice(1).flatMap((shadow, s) =>
+    shadow.testAccuracy < summaries[0].testAccuracy - WEAK_SHADOW_MARGIN
+      ? [
+          `shadow ${s + 1} (${shadow.model}) reaches test accuracy ${shadow.testAccuracy.toFixed(4)} against the target's ${summaries[0].testAccuracy.toFixed(4)}; ` +
+            `a shadow far weaker than the target weakens the attack`,
+        ]
+      : [],
+  );
 
-  // Step 3: attack examples from the shadow model, then the attack model(s).
+  // Step 3: attack examples from every shadow model, pooled, then the attack model(s).
   const attackStarted = performance.now();
   const shadowExamples = {
-    posteriors: concatRows(toMatrix(shadow.posteriorsMembers), toMatrix(shadow.posteriorsNonMembers)),
-    labels: take(dataset.y, Int32Array.from([...pools.shadowMembers, ...pools.shadowNonMembers])),
-    membership: membershipOf(pools.shadowMembers.length, pools.shadowNonMembers.length),
+    posteriors: concatRows(shadows.flatMap((shadow) => [toMatrix(shadow.posteriorsMembers), toMatrix(shadow.posteriorsNonMembers)])),
+    labels: Int32Array.from(shadowSplits.flatMap((split) => [...take(dataset.y, split.members), ...take(dataset.y, split.nonMembers)])),
+    membership: Int32Array.from(shadowSplits.flatMap((split) => [...membershipOf(split.members.length, split.nonMembers.length)])),
   };
   const attackModel = new ShadowAttackModel(attackOptions);
-  await attackModel.fit(shadowExamples, (group, _, p) => progress('attack', `attack-${group}`, p));
+  await attackModel.fit(shadowExamples, (group, _, p) => reportProgress('attack', `attack-${group}`, p.epoch / p.epochs, p.loss));
 
   // Step 4: the target's evaluation set at the member rate, scored by every attack.
   // The evaluation records are target members and non-members, whose posteriors step 2 already computed.
   const evaluation = evaluationRows(pools, config.memberRate, rng.fork('evaluation'));
   const targetExamples = {
-    posteriors: concatRows(
+    posteriors: concatRows([
       selectRows(toMatrix(target.posteriorsMembers), pools.targetMembers, evaluation.members),
       selectRows(toMatrix(target.posteriorsNonMembers), pools.targetNonMembers, evaluation.nonMembers),
-    ),
+    ]),
     labels: take(dataset.y, Int32Array.from([...evaluation.members, ...evaluation.nonMembers])),
     membership: membershipOf(evaluation.members.length, evaluation.nonMembers.length),
   };
@@ -408,7 +239,9 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const propertiesStarted = performance.now();
   const evaluationGroups =
     groups === null ? null : Uint8Array.from([...evaluation.members, ...evaluation.nonMembers], (row) => groups.membership[row]);
-  const firstLayer = (target.model.layers as Array<{ shape: [number, number]; weight: number[] }>)[0];
+  // The paper's I_X reads the first dense layer, so it exists for an ANN target only.
+  const firstLayer =
+    targetModel === 'ann' ? (target.model.layers as Array<{ shape: [number, number]; weight: number[] }>)[0] : undefined;
   const modelProperties = measureModelProperties(
     {
       features: dataset.features,
@@ -418,7 +251,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       posteriorsMembers: toMatrix(target.posteriorsMembers),
       posteriorsNonMembers: toMatrix(target.posteriorsNonMembers),
       encodedMembers: encoders[0].transform(dataset.features, pools.targetMembers),
-      firstLayer: { weight: firstLayer.weight, shape: firstLayer.shape },
+      firstLayer: firstLayer === undefined ? undefined : { weight: firstLayer.weight, shape: firstLayer.shape },
       groups,
       paperGroups: paperFeatureBalanceGroup(dataset.features),
       membershipInformation: await membershipRun,
@@ -440,9 +273,12 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       shadowSize,
       memberRate: config.memberRate,
       seed: config.seed,
-      model: withoutSeed(modelOptions),
+      targetModel,
+      shadowModel,
+      shadows: families.length,
+      model: withoutSeed(annOptions),
       attack: {
-        model: 'ann',
+        model: attackOptions.model,
         perClass: attackOptions.perClass,
         includeLabel: attackOptions.includeLabel,
         ann: attackOptions.ann,
@@ -462,8 +298,9 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       classCounts: dataset.classCounts,
       positivePercent: (100 * dataset.classCounts[1]) / dataset.features.rows,
     },
-    target: summarize(target, pools.targetMembers, pools.targetNonMembers),
-    shadow: summarize(shadow, pools.shadowMembers, pools.shadowNonMembers),
+    target: summaries[0],
+    shadows: summaries.slice(1),
+    warnings,
     evaluation: {
       members: evaluation.members.length,
       nonMembers: evaluation.nonMembers.length,

@@ -1,4 +1,5 @@
-import { runAudit, type AuditOptions, type AuditResult } from '../audit/audit.ts';
+import { runAudit, type AuditOptions, type AuditResult, type ModelSummary } from '../audit/audit.ts';
+import { MODEL_NAMES, type ModelName } from '../models/registry.ts';
 import type { ModelProperties, PropertyValue } from '../properties/model.ts';
 import { fractionOption, integerOption, parseCommand } from './args.ts';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
@@ -13,7 +14,14 @@ then measures how well the attack and threshold attacks tell the target's
 training records (members) from held-out records (non-members).
 
 Options:
-${DATASET_HELP}  --target-size N           target training records (default: min(10000, rows/4))
+${DATASET_HELP}  --target MODEL            target model family: ${MODEL_NAMES.join(', ')} (default: ann)
+  --shadow MODEL|all        shadow model family, or all for one shadow of each
+                            family with their attack examples pooled
+                            (default: the target's family)
+  --shadows N               shadow models of that family, each on its own draw
+                            from the shadow pool (default: 1)
+  --attack-model MODEL      attack model family (default: ann, 64 hidden units)
+  --target-size N           target training records (default: min(10000, rows/4))
   --shadow-size N           shadow training records (default: min(10000, rows/4))
   --member-rate R           share of members in the evaluation set, in (0, 1)
                             (default: 0.5; any other rate gives accuracy a
@@ -41,6 +49,10 @@ ${DATASET_HELP}  --target-size N           target training records (default: min
 
 const OPTIONS = {
   ...DATASET_OPTIONS,
+  target: { type: 'string' },
+  shadow: { type: 'string' },
+  shadows: { type: 'string' },
+  'attack-model': { type: 'string' },
   'target-size': { type: 'string' },
   'shadow-size': { type: 'string' },
   'member-rate': { type: 'string' },
@@ -65,6 +77,10 @@ export async function auditCommand(argv: string[]): Promise<void> {
   const options: Partial<AuditOptions> = {
     dataset: source.dataset,
     datasetOptions: source.options,
+    targetModel: (values.target ?? 'ann') as ModelName,
+    shadowModel: values.shadow as ModelName | 'all' | undefined,
+    shadows: integerOption('shadows', values.shadows, 1) ?? 1,
+    attack: values['attack-model'] === undefined ? {} : { model: values['attack-model'] as ModelName },
     targetSize: integerOption('target-size', values['target-size'], 2),
     shadowSize: integerOption('shadow-size', values['shadow-size'], 2),
     memberRate: fractionOption('member-rate', values['member-rate'], 0, 1) ?? 0.5,
@@ -99,19 +115,26 @@ function table(rows: string[][]): string {
 
 /** Formats the human-readable summary printed on stdout. */
 export function formatSummary(result: AuditResult, written?: string): string {
-  const { dataset, target, shadow, evaluation, attack, metricAttacks } = result;
+  const { dataset, target, shadows, evaluation, attack, metricAttacks } = result;
   const lines: string[] = [];
   lines.push(
     `miascope audit: ${dataset.name}, ${count(dataset.rows)} records, ${dataset.features.length} features, ` +
       `${dataset.positivePercent.toFixed(1)}% ${dataset.classNames[1]} · protocol ${result.protocol} · seed ${result.config.seed}`,
     '',
   );
+  const modelRow = (role: string, summary: ModelSummary): string[] => [
+    `${role} (${summary.model})`,
+    count(summary.trainRecords),
+    fixed(summary.trainAccuracy),
+    fixed(summary.testAccuracy),
+  ];
   lines.push(
     table([
       ['model', 'records', 'train accuracy', 'test accuracy'],
-      ['target (ann)', count(target.trainRecords), fixed(target.trainAccuracy), fixed(target.testAccuracy)],
-      ['shadow (ann)', count(shadow.trainRecords), fixed(shadow.trainAccuracy), fixed(shadow.testAccuracy)],
+      modelRow('target', target),
+      ...shadows.map((shadow, s) => modelRow(shadows.length === 1 ? 'shadow' : `shadow ${s + 1}`, shadow)),
     ]),
+    ...result.warnings.map((warning) => `Warning: ${warning}.`),
     '',
   );
 
@@ -131,7 +154,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
   lines.push(
     table([
       ['attack', 'accuracy', 'balanced acc.', 'AUC', 'TPR@1%FPR', 'TPR@0.1%FPR', 'advantage'],
-      attackRow('shadow model (ann)', attack),
+      attackRow(`shadow model (${result.config.attack.model})`, attack),
       attackRow('loss threshold', { ...metricAttacks.loss, kind: 'shadow-model' }),
       attackRow('entropy threshold', { ...metricAttacks.entropy, kind: 'shadow-model' }),
     ]),

@@ -1,6 +1,6 @@
 import { Matrix, type Labels } from '../../engine/matrix.ts';
-import { AnnClassifier, type AnnOptions } from './ann.ts';
 import { accuracy, argmaxRows, type FitProgress, type ModelJSON } from './classifier.ts';
+import { createModel } from './registry.ts';
 
 /**
  * Training jobs of an audit, written as plain functions of cloneable data so
@@ -28,16 +28,17 @@ export interface TrainedModel {
   posteriorsNonMembers: MatrixData;
 }
 
-/** Fits an ANN on the members and scores it on members and non-members. */
+/** Fits a model of the named family on the members and scores it on members and non-members. */
 export async function trainAndScore(
+  modelName: string,
   xMembers: MatrixData,
   yMembers: Labels,
   xNonMembers: MatrixData,
   yNonMembers: Labels,
-  options: Partial<AnnOptions>,
+  options: Record<string, unknown>,
   report: (progress: FitProgress) => void,
 ): Promise<TrainedModel> {
-  const model = new AnnClassifier(options);
+  const model = createModel(modelName, options);
   const fit = await model.fit(toMatrix(xMembers), yMembers, { onProgress: report });
   const posteriorsMembers = await model.predictProba(toMatrix(xMembers));
   const posteriorsNonMembers = await model.predictProba(toMatrix(xNonMembers));
@@ -51,35 +52,37 @@ export async function trainAndScore(
   };
 }
 
-/** Fits an ANN and returns it serialised. */
+/** Fits a model of the named family and returns it serialised. */
 export async function trainModel(
+  modelName: string,
   x: MatrixData,
   y: Labels,
-  options: Partial<AnnOptions>,
+  options: Record<string, unknown>,
   report: (progress: FitProgress) => void,
 ): Promise<ModelJSON> {
-  const model = new AnnClassifier(options);
+  const model = createModel(modelName, options);
   await model.fit(toMatrix(x), y, { onProgress: report });
   return model.toJSON();
 }
 
 /**
- * Fits one ANN per training split of the pool (x, y), each split a list of
+ * Fits one model of the named family per training split of the pool (x, y), each split a list of
  * row indices with its own seed, and returns each model's posteriors on the
  * whole pool, in split order.
  */
 export async function trainOnSplits(
+  modelName: string,
   x: MatrixData,
   y: Labels,
   splits: Int32Array[],
-  options: Partial<AnnOptions>,
+  options: Record<string, unknown>,
   seeds: string[],
   report: (progress: FitProgress) => void,
 ): Promise<MatrixData[]> {
   const pool = toMatrix(x);
   const posteriors: MatrixData[] = [];
   for (let s = 0; s < splits.length; s++) {
-    const model = new AnnClassifier({ ...options, seed: seeds[s] });
+    const model = createModel(modelName, { ...options, seed: seeds[s] });
     await model.fit(pool.takeRows(splits[s]), Int32Array.from(splits[s], (row) => y[row]), { onProgress: report });
     posteriors.push(await model.predictProba(pool));
   }

@@ -140,6 +140,21 @@ test('non-terminal progress prints each stage once', () => {
   assert.equal(run.stderr.trim().split('\n'), ['miascope: training the target and shadow models', 'miascope: training the attack models']);
 });
 
+test('several shadows each get a row', () => {
+  const run = miascope('audit', ...SMALL, '--shadows', '3', '--json');
+  assert.is(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.is(result.shadows.length, 3);
+  assert.is(result.config.shadows, 3);
+  assert.is(result.attack.members, 300);
+});
+
+test('unknown model family exits 2', () => {
+  const run = miascope('audit', '--target', 'transformer');
+  assert.is(run.code, 2);
+  assert.match(run.stderr, '--target "transformer" is invalid; choose one of');
+});
+
 test('same seed gives identical result.json', () => {
   const first = join(scratch, 'first');
   const second = join(scratch, 'second');

@@ -1,0 +1,52 @@
+import { MiascopeError } from '../errors.ts';
+import { AnnClassifier } from './ann.ts';
+import type { Classifier, ModelJSON } from './classifier.ts';
+
+/**
+ * The model families by name: how to build one from options and how to
+ * restore one from its JSON. Options are each family's own (AnnOptions, …);
+ * every family takes `seed`.
+ */
+interface ModelFamily {
+  create(options: Record<string, unknown>): Classifier;
+  fromJSON(json: ModelJSON): Classifier;
+  /** Full name, for messages and reports. */
+  description: string;
+}
+
+const FAMILIES = {
+  ann: {
+    create: (options) => new AnnClassifier(options),
+    fromJSON: (json) => AnnClassifier.fromJSON(json),
+    description: 'multilayer perceptron',
+  },
+} satisfies Record<string, ModelFamily>;
+
+export type ModelName = keyof typeof FAMILIES;
+export const MODEL_NAMES = Object.keys(FAMILIES) as ModelName[];
+
+function family(name: string): ModelFamily {
+  const found = (FAMILIES as Record<string, ModelFamily>)[name];
+  if (found === undefined) {
+    throw new MiascopeError(`unknown model ${JSON.stringify(name)}; choose one of ${MODEL_NAMES.join(', ')}`);
+  }
+  return found;
+}
+
+export function isModelName(name: string): name is ModelName {
+  return name in FAMILIES;
+}
+
+/** Builds an unfitted model of the named family. */
+export function createModel(name: string, options: Record<string, unknown> = {}): Classifier {
+  return family(name).create(options);
+}
+
+/** Restores a fitted model from its `toJSON()` output, by the `model` field. */
+export function modelFromJSON(json: ModelJSON): Classifier {
+  return family(json.model).fromJSON(json);
+}
+
+export function describeModel(name: ModelName): string {
+  return FAMILIES[name].description;
+}
