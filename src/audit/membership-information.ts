@@ -60,5 +60,6 @@ export async function measureMembershipInformation(
   );
   const losses = posteriors.map((p) => crossEntropyLosses(toMatrix(p), y));
   const value = membershipInformationFromLosses(losses, splits, settings.bins);
-  return { value, estimator: 'membership', protocol: 'sound', unit: 'bits', repeats, poolRecords: rows.length, bins: settings.bins };
+  const noLeakageBaseline = membershipInformationFromLosses(losses, splits, settings.bins, { permutations: 5, rng: rng.fork('baseline') });
+  return { value, estimator: 'membership', protocol: 'sound', unit: 'bits', repeats, poolRecords: rows.length, bins: settings.bins, noLeakageBaseline };
 }

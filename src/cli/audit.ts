@@ -182,25 +182,30 @@ function formatModelProperties(model: ModelProperties): string[] {
   } else {
     lines.push(
       `  groups: g0 = ${groups.g0} (${count(groups.trainingRecords[0])} training records), g1 = ${groups.g1} (${count(groups.trainingRecords[1])})`,
-      row('δ_g group fairness', value(model.groupFairness)),
-      row('δ_p predictive fairness', value(model.predictiveFairness)),
-      row('δ_i individual fairness', value(model.individualFairness)),
+      row('δ_g group fairness', `${value(model.groupFairness)}  (gap in predicted-class shares between g0 and g1)`),
+      row('δ_p predictive fairness', `${value(model.predictiveFairness)}  (gap in true-positive rates, equal opportunity)`),
+      row('δ_i individual fairness', `${value(model.individualFairness)}  (output distance vs record distance, over record pairs of any group)`),
     );
   }
   const paperGroups = model.paper.groups.trainingRecords;
   lines.push(
     `  paper groups: g1 = ${model.paper.groups.g1} (${count(paperGroups[1])} training records), g0 = the rest (${count(paperGroups[0])})`,
-    row('  δ_g, δ_p, δ_i', `[${value(model.paper.groupFairness)}, precision gap ${value(model.paper.predictiveFairness)}, ${value(model.paper.individualFairness)}]`),
+    row('  δ_g, δ_p, δ_i', `[${value(model.paper.groupFairness)}, precision gap ${value(model.paper.predictiveFairness)}, group-share gap ${value(model.paper.individualFairness)}]`),
   );
   lines.push(row('δ_mi indistinguishability', `${value(model.indistinguishability)} nats`));
   const membership = model.membershipInformation;
   lines.push(
-    row('I_X predictive', `${value(model.information)} bits  [Kraskov ${value(model.paper.information)} nats]`),
+    row(
+      'I_X predictive',
+      `${value(model.information)} bits  [Kraskov estimate on first-layer weights: ${
+        model.paper.information === null ? 'n/a for this model or feature count' : `${value(model.paper.information)} nats`
+      }]`,
+    ),
     row(
       'I_X membership',
       membership === null
         ? 'skipped (--membership-repeats 0)'
-        : `${value(membership)} bits (${membership.repeats} models on ${count(membership.poolRecords)} records)`,
+        : `${value(membership)} bits (no-leakage baseline ${fixed(membership.noLeakageBaseline)}: the estimate's bias with ${membership.repeats} models on ${count(membership.poolRecords)} records)`,
     ),
   );
   if (model.attackByGroup !== null) {

@@ -146,7 +146,7 @@ function loadAdult(options: DatasetOptions): Dataset {
  */
 function loadExternal(name: ExternalDatasetName, options: DatasetOptions): Dataset {
   const path = locateExternal(name, options.path);
-  const bytes = path.endsWith('.tar.gz') || path.endsWith('.tgz') ? readCsvMember(path) : readDatasetFile(path);
+  const bytes = isTarGz(path) ? readCsvMember(path) : readDatasetFile(path);
   const csv = parseCsv(bytes, { source: path, delimiter: options.delimiter });
   const label = options.label ?? 'class';
   const positive = options.positive ?? (label === 'class' ? '1' : undefined);
@@ -172,8 +172,12 @@ function externalNotFound(name: ExternalDatasetName, reason: string): MiascopeEr
   return new MiascopeError(
     `${name} dataset file not found: ${reason}. miascope does not ship ${stem}.csv because its licence gives no right to redistribute it; ` +
       `get ${stem}.tar.gz or ${stem}.csv from the authors of "Data and Model Dependencies of Membership Inference Attack" and pass its path ` +
-      `with --data-path FILE (the path option in code), or put it in a folder named by ${DATA_DIR_VARIABLE}`,
+      `with --data-path FILE, or put it in a folder named by ${DATA_DIR_VARIABLE}`,
   );
+}
+
+function isTarGz(path: string): boolean {
+  return path.endsWith('.tar.gz') || path.endsWith('.tgz');
 }
 
 /** Reads a `.tar.gz` file and returns its only CSV member. */
@@ -189,7 +193,8 @@ function readCsvMember(path: string): Uint8Array {
 }
 
 function loadCsvDataset(path: string, options: DatasetOptions): Dataset {
-  const csv = parseCsv(readDatasetFile(path), { source: path, delimiter: options.delimiter });
+  const bytes = isTarGz(path) ? readCsvMember(path) : readDatasetFile(path);
+  const csv = parseCsv(bytes, { source: path, delimiter: options.delimiter });
   return assemble(path, csv.columns, csv.rows, (index) => describeLine(csv, index), options);
 }
 
@@ -280,7 +285,7 @@ function readDatasetFile(path: string): Uint8Array {
     throw new MiascopeError(`dataset file not found: ${path} (give a path to a CSV file with a header row, or --dataset adult)`);
   }
   if (!stats.isFile()) {
-    throw new MiascopeError(`dataset path is not a file: ${path} (give a path to a CSV file with a header row, or --dataset adult)`);
+    throw new MiascopeError(`dataset path is not a file: ${path} (give the path of a CSV file, or of a .tar.gz holding one)`);
   }
 
   let bytes: Uint8Array;
@@ -293,6 +298,8 @@ function readDatasetFile(path: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    throw new MiascopeError(`cannot decompress dataset file ${path}: ${(error as Error).message} (a path ending in .gz must be a gzip file)`);
+    throw new MiascopeError(
+      `cannot decompress dataset file ${path}: ${(error as Error).message} (the gzip data is corrupt or truncated, or the file is not gzip: download or compress it again)`,
+    );
   }
 }

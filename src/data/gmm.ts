@@ -8,8 +8,10 @@ import type { Table } from './table.ts';
 export interface GaussianMixtureOptions {
   /** Number of components. Default 2. */
   components?: number;
-  /** Seed of the k-means++ initialisation. Default 0. */
+  /** Seed of the k-means++ initialisations. Default 0. */
   seed?: string | number;
+  /** EM runs from different k-means++ starts; the one with the highest log-likelihood is kept. Default 5. */
+  restarts?: number;
   /** Maximum EM iterations. Default 200. */
   maxIterations?: number;
   /** EM stops when the mean log-likelihood per row (nats) improves by less than this. Default 1e-6. */
@@ -39,10 +41,27 @@ export interface GaussianMixture {
  * Vassilvitskii, "k-means++: The Advantages of Careful Seeding", 2007), every
  * row goes to its nearest seed, and the weights and variances of that hard
  * assignment start EM, as scikit-learn's `init_params='k-means++'` does.
+ * EM only finds a local optimum, and one start can split the data along a
+ * noise feature, so `restarts` starts run and the most likely fit is kept.
  *
  * Raises MiascopeError when `x` has fewer rows than components.
  */
 export function fitGaussianMixture(x: Matrix, options: GaussianMixtureOptions = {}): GaussianMixture {
+  const restarts = options.restarts ?? 5;
+  if (!Number.isInteger(restarts) || restarts < 1) {
+    throw new MiascopeError(`Gaussian mixture restarts ${restarts} is invalid; give a whole number ≥ 1`);
+  }
+  const rng = new Rng(options.seed ?? 0);
+  let best: GaussianMixture | null = null;
+  for (let start = 0; start < restarts; start++) {
+    const fit = fitFromStart(x, options, rng.fork(start));
+    if (best === null || fit.logLikelihood > best.logLikelihood) best = fit;
+  }
+  return best!;
+}
+
+/** One EM run from one k-means++ start. */
+function fitFromStart(x: Matrix, options: GaussianMixtureOptions, rng: Rng): GaussianMixture {
   const k = options.components ?? 2;
   const maxIterations = options.maxIterations ?? 200;
   const tolerance = options.tolerance ?? 1e-6;
@@ -53,7 +72,7 @@ export function fitGaussianMixture(x: Matrix, options: GaussianMixtureOptions = 
   }
 
   const data = Float64Array.from(x.data);
-  const seeds = kMeansPlusPlus(data, n, d, k, new Rng(options.seed ?? 0));
+  const seeds = kMeansPlusPlus(data, n, d, k, rng);
   const responsibilities = new Float64Array(n * k);
   for (let i = 0; i < n; i++) responsibilities[i * k + nearest(data, i, d, seeds)] = 1;
 

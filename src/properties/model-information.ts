@@ -73,9 +73,16 @@ export function crossEntropyLosses(probabilities: Matrix, y: Labels): Float64Arr
  * NOTE: the plug-in estimate from R samples per record is biased upwards,
  * strongly for small R: a record whose R losses fall in R different bins
  * scores the full 1 bit whatever its membership. Compare values only at
- * equal R and bin count.
+ * equal R and bin count, and against the no-leakage baseline: with
+ * `baseline` given, the same estimate with each record's memberships
+ * shuffled across its models, averaged over `permutations` shuffles.
  */
-export function membershipInformationFromLosses(losses: Float64Array[], splits: ArrayLike<number>[], bins = DEFAULT_BINS): number {
+export function membershipInformationFromLosses(
+  losses: Float64Array[],
+  splits: ArrayLike<number>[],
+  bins = DEFAULT_BINS,
+  baseline?: { permutations: number; rng: Rng },
+): number {
   const repeats = losses.length;
   if (splits.length !== repeats || repeats === 0) {
     throw new RangeError(`membershipInformationFromLosses: ${repeats} loss vectors for ${splits.length} splits`);
@@ -89,13 +96,31 @@ export function membershipInformationFromLosses(losses: Float64Array[], splits: 
   splits.forEach((members, r) => {
     for (let k = 0; k < members.length; k++) membership[r * poolSize + members[k]] = 1;
   });
+  if (baseline === undefined) return meanRecordInformation(membership, binned.codes, binned.levels, repeats, poolSize);
 
-  // Rows r·N + i over r = 0 … R−1 are record i's R observations.
+  // The no-leakage baseline: each record's membership bits are shuffled across its R models, which keeps
+  // its R/2 memberships but cuts any link to its losses, so what remains is the estimator's own bias.
+  let total = 0;
+  for (let p = 0; p < baseline.permutations; p++) {
+    const shuffled = membership.slice();
+    const bits = new Int32Array(repeats);
+    for (let i = 0; i < poolSize; i++) {
+      for (let r = 0; r < repeats; r++) bits[r] = membership[r * poolSize + i];
+      baseline.rng.shuffle(bits);
+      for (let r = 0; r < repeats; r++) shuffled[r * poolSize + i] = bits[r];
+    }
+    total += meanRecordInformation(shuffled, binned.codes, binned.levels, repeats, poolSize);
+  }
+  return total / baseline.permutations;
+}
+
+/** Mean over records of the plug-in I(m; loss bin) over each record's R observations (rows r·N + i). */
+function meanRecordInformation(membership: Int32Array, codes: Int32Array, levels: number, repeats: number, poolSize: number): number {
   const recordRows = new Int32Array(repeats);
   let sum = 0;
   for (let i = 0; i < poolSize; i++) {
     for (let r = 0; r < repeats; r++) recordRows[r] = r * poolSize + i;
-    sum += mutualInformationBits(membership, 2, binned.codes, binned.levels, recordRows);
+    sum += mutualInformationBits(membership, 2, codes, levels, recordRows);
   }
   return sum / poolSize;
 }

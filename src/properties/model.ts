@@ -55,7 +55,11 @@ export const MODEL_PROPERTY_DEFAULTS: ModelPropertyOptions = {
 };
 
 /** The membership I_X with what it cost. */
-export type MembershipInformationValue = PropertyValue & { repeats: number; poolRecords: number; bins: number };
+/**
+ * The membership I_X with its no-leakage baseline: the estimator's value when
+ * memberships are shuffled, which it reaches by its upward bias alone.
+ */
+export type MembershipInformationValue = PropertyValue & { repeats: number; poolRecords: number; bins: number; noLeakageBaseline: number };
 
 export interface ModelProperties {
   /** Groups g0 and g1 of the fairness values; null when the data has no protected attribute, and then every fairness value is null. */

@@ -95,6 +95,12 @@ test('purchase from a tar.gz path', () => {
   assert.equal(purchase.classNames, ['0', '1']);
 });
 
+test('csv dataset read from a tar.gz', () => {
+  const dataset = loadDataset(join(folder, 'Purchase.tar.gz'), { label: 'class' });
+  assert.is(dataset.features.rows, 40);
+  assert.equal(dataset.classCounts, [32, 8]);
+});
+
 test('tar.gz and CSV load the same', () => {
   const fromCsv = loadDataset('texas', { path: join(folder, 'Texas.csv') });
   const fromArchive = loadDataset('texas', { path: join(folder, 'Purchase.tar.gz') });

@@ -60,6 +60,17 @@ test('membership information from separated losses', () => {
   close(membershipInformationFromLosses(losses, splits), 1, 'I_X');
 });
 
+test('membership baseline stays below separated losses', () => {
+  // Shuffling each record's memberships across its 4 models breaks the link to its losses:
+  // a shuffle keeps the value at 1 bit only when it leaves every record's bits in place or swaps
+  // them whole, so the mean over shuffles is well below 1.
+  const splits = [Int32Array.of(0, 1), Int32Array.of(2, 3), Int32Array.of(0, 2), Int32Array.of(1, 3)];
+  const losses = splits.map((members) => Float64Array.from({ length: 4 }, (_, i) => (members.includes(i) ? 0 : Math.LN2)));
+  const baseline = membershipInformationFromLosses(losses, splits, 10, { permutations: 50, rng: new Rng('baseline') });
+  assert.ok(baseline < 0.8, `baseline ${baseline}`);
+  assert.ok(baseline > 0, `baseline ${baseline}`);
+});
+
 test('membership information of equal losses is 0', () => {
   const splits = [Int32Array.of(0, 1), Int32Array.of(2, 3)];
   const losses = splits.map(() => Float64Array.of(0.3, 0.3, 0.3, 0.3));
