@@ -31,7 +31,7 @@ export async function benchAudit(): Promise<void> {
     auditSeconds.push((performance.now() - started) / 1000);
     const t = result.timing;
     stages.push(
-      `load ${t.loadSeconds.toFixed(2)} s, target and shadow training ${t.trainingSeconds.toFixed(2)} s, attack ${t.attackSeconds.toFixed(2)} s`,
+      `load ${t.loadSeconds.toFixed(2)} s, target and shadow training ${t.trainingSeconds.toFixed(2)} s, attack ${t.attackSeconds.toFixed(2)} s, model properties ${t.propertiesSeconds.toFixed(2)} s`,
     );
     console.log(`audit ${r + 1}/${REPEATS}: ${auditSeconds[r].toFixed(3)} s (${stages[r]})`);
   }

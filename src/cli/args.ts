@@ -29,7 +29,12 @@ export function parseOptions<T extends OptionsConfig>(
  * Parses a command's options, prints `help` and returns undefined for
  * --help, and rejects positional arguments, which no command takes.
  */
-export function parseCommand<T extends OptionsConfig>(command: string, argv: string[], options: T, help: string) {
+export function parseCommand<T extends OptionsConfig>(
+  command: string,
+  argv: string[],
+  options: T,
+  help: string,
+): ReturnType<typeof parseOptions<T>>['values'] | undefined {
   const { values, positionals } = parseOptions(command, argv, options);
   if ((values as { help?: boolean }).help) {
     process.stdout.write(help);
