@@ -1,9 +1,11 @@
 import { benchAudit } from './audit.ts';
 import { benchKernels } from './kernels.ts';
+import { benchModels } from './models.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   audit: benchAudit,
   kernels: benchKernels,
+  models: benchModels,
 };
 
 const names = process.argv.slice(2);
