@@ -118,7 +118,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   // Option errors surface here, before any worker starts.
   const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
   const familyOptions = (family: ModelName, seed: string): Record<string, unknown> =>
-    family === 'ann' ? { ...annOptions, seed } : { seed };
+    family === 'ann' ? { ...annOptions, seed } : { ...config.familyOptions?.[family], seed };
   for (const family of new Set([targetModel, ...families])) createModel(family, familyOptions(family, 'check'));
   const attackOptions: AttackModelOptions = {
     model: 'ann',

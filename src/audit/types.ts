@@ -32,6 +32,8 @@ export interface AuditOptions {
    * Inference Attack" (2020). Other families train with their defaults.
    */
   model: Partial<AnnOptions>;
+  /** Options of the other families by name, e.g. `{ knn: { k: 1 } }`; unset families use their defaults. */
+  familyOptions?: Partial<Record<ModelName, Record<string, unknown>>>;
   attack: Partial<Omit<AttackModelOptions, 'seed' | 'threads'>>;
   /**
    * Protected attribute of the fairness properties, `COL[=VALUE]` (see

@@ -18,7 +18,7 @@ function rowSquaredNorms(x: Matrix): Float64Array {
   return norms;
 }
 
-/** The transpose of `x` as a [cols × rows] tensor, so that a block of queries times it needs no transposed operand. */
+/** Builds the transpose of `x` as a [cols × rows] tensor, so that queries · it needs no transposed operand. */
 function transposeToTensor(x: Matrix, backend: Backend): Tensor {
   const transposed = new Float32Array(x.rows * x.cols);
   for (let i = 0; i < x.rows; i++) {
@@ -53,6 +53,18 @@ export class RbfKernel {
     return this.references.rows;
   }
 
+  /** Computes the dot products query_r · reference_c as a [queries.rows × nReferences] block, on the backend. */
+  async dots(queries: Matrix): Promise<Float32Array> {
+    const queryTensor = tensor(queries.data, [queries.rows, queries.cols], { backend: this.backend });
+    return matmul(queryTensor, this.referencesTransposed).data();
+  }
+
+  /** K from a dot product: exp(−γ(‖q‖² + ‖r‖² − 2q·r)), with rounding below 0 read as distance 0. */
+  kernelValue(queryNorm: number, reference: number, dot: number): number {
+    const squaredDistance = queryNorm + this.referenceNorms[reference] - 2 * dot;
+    return squaredDistance > 0 ? Math.exp(-this.gamma * squaredDistance) : 1;
+  }
+
   /**
    * Computes K(query_r, reference_c) for every query row r and reference c:
    * a [queries.rows × nReferences] row-major block. Each entry is computed
@@ -61,20 +73,13 @@ export class RbfKernel {
    */
   async block(queries: Matrix): Promise<Float32Array> {
     const nReferences = this.nReferences;
-    const dots = await matmul(tensor(queries.data, [queries.rows, queries.cols], { backend: this.backend }), this.referencesTransposed).data();
+    const values = await this.dots(queries);
     const queryNorms = rowSquaredNorms(queries);
-    const gamma = this.gamma;
-    const referenceNorms = this.referenceNorms;
     for (let r = 0; r < queries.rows; r++) {
       const offset = r * nReferences;
-      const queryNorm = queryNorms[r];
-      for (let c = 0; c < nReferences; c++) {
-        // Rounding can make the expansion slightly negative for near-equal rows.
-        const squaredDistance = queryNorm + referenceNorms[c] - 2 * dots[offset + c];
-        dots[offset + c] = squaredDistance > 0 ? Math.exp(-gamma * squaredDistance) : 1;
-      }
+      for (let c = 0; c < nReferences; c++) values[offset + c] = this.kernelValue(queryNorms[r], c, values[offset + c]);
     }
-    return dots;
+    return values;
   }
 
   /**
@@ -115,20 +120,23 @@ export interface KernelCacheStats {
 
 interface CachedRow {
   values: Float32Array;
-  /** The active-set epoch the row was computed in; rows of older epochs lack columns. */
+  /** The active-set epoch the row was computed in; a partial row of an older epoch lacks columns. */
   epoch: number;
+  /** True when every column is computed, so the row is valid in any epoch. */
+  full: boolean;
 }
 
 /**
  * A least-recently-used cache of kernel rows K(x_i, ·) over the training set,
- * bounded in bytes: it holds at most ⌊budgetBytes / (4 · n)⌋ float32 rows of
+ * bounded in bytes: it stores at most ⌊budgetBytes / (4 · n)⌋ float32 rows of
  * n entries. The budget counts row storage only, not the Map's own overhead.
  * The solver needs two rows at a time, so the budget must hold two.
  *
- * Rows are computed only at the columns of the active set (the rows SMO has
- * not shrunk away), as LIBSVM does; other entries of a row are left 0. The
- * active set only shrinks until `restrict` is called with `grew = true`,
- * which starts a new epoch and drops every cached row.
+ * `fetch` computes rows only at the columns of the active set (the rows SMO
+ * has not shrunk away), as LIBSVM does; other entries are left 0 until
+ * `fullRow` fills them. The active set only shrinks until `restrict` is
+ * called with `grew = true`, which starts a new epoch in which partial rows
+ * of earlier epochs are recomputed.
  */
 export class KernelCache {
   readonly capacityRows: number;
@@ -137,6 +145,8 @@ export class KernelCache {
   private epoch = 0;
   private activeIndices: Int32Array;
   private activeKernel: RbfKernel;
+  /** Training rows outside the active set, and their kernel, built when a full row is first needed. */
+  private inactive: { indices: Int32Array; kernel: RbfKernel } | null = null;
 
   constructor(
     readonly training: Matrix,
@@ -165,31 +175,32 @@ export class KernelCache {
 
   /**
    * Sets the columns that later rows are computed at. Pass `grew = true` when
-   * `active` holds a row that the previous active set lacked.
+   * `active` contains a row that the previous active set lacked.
    */
   restrict(active: ArrayLike<number>, grew: boolean): void {
-    if (grew) {
-      this.epoch++;
-      this.rows.clear();
-    }
+    if (grew) this.epoch++;
     this.activeIndices = Int32Array.from(active);
-    this.activeKernel = new RbfKernel(this.training.takeRows(this.activeIndices), this.gamma, this.backend);
+    this.activeKernel =
+      this.activeIndices.length === this.training.rows
+        ? new RbfKernel(this.training, this.gamma, this.backend)
+        : new RbfKernel(this.training.takeRows(this.activeIndices), this.gamma, this.backend);
+    this.inactive = null;
   }
 
-  /** The cached row i, marked as most recently used, or undefined. */
-  private peek(i: number): Float32Array | undefined {
+  /** Returns the valid cached entry for row i, marked as most recently used, or undefined. */
+  private lookup(i: number): CachedRow | undefined {
     const entry = this.rows.get(i);
     if (entry === undefined) return undefined;
     this.rows.delete(i);
-    if (entry.epoch !== this.epoch) return undefined;
+    if (!entry.full && entry.epoch !== this.epoch) return undefined;
     this.rows.set(i, entry);
-    return entry.values;
+    return entry;
   }
 
   /**
    * Returns the kernel rows for `indices` (at most the cache's capacity),
-   * computing the missing ones in one batch. The diagonal entry K(x_i, x_i)
-   * is set to exactly 1, as the RBF kernel gives.
+   * valid at the active columns, computing the missing ones in one batch.
+   * The diagonal entry K(x_i, x_i) is set to exactly 1, as the RBF kernel gives.
    */
   async fetch(indices: readonly number[]): Promise<Float32Array[]> {
     if (indices.length > this.capacityRows) {
@@ -198,10 +209,10 @@ export class KernelCache {
     const result: Float32Array[] = new Array(indices.length);
     const missing: number[] = [];
     indices.forEach((index, position) => {
-      const row = this.peek(index);
-      if (row !== undefined) {
+      const entry = this.lookup(index);
+      if (entry !== undefined) {
         this.stats.hits++;
-        result[position] = row;
+        result[position] = entry.values;
       } else if (!missing.includes(index)) {
         missing.push(index);
       }
@@ -209,16 +220,19 @@ export class KernelCache {
     if (missing.length === 0) return result;
 
     this.stats.misses += missing.length;
-    const block = await this.activeKernel.block(this.training.takeRows(missing));
+    const queries = this.training.takeRows(missing);
+    const queryNorms = rowSquaredNorms(queries);
+    const dots = await this.activeKernel.dots(queries);
     const active = this.activeIndices;
+    const full = active.length === this.training.rows;
     const computed = new Map<number, Float32Array>();
     for (let r = 0; r < missing.length; r++) {
       const values = new Float32Array(this.training.rows);
       const offset = r * active.length;
-      for (let p = 0; p < active.length; p++) values[active[p]] = block[offset + p];
+      for (let p = 0; p < active.length; p++) values[active[p]] = this.activeKernel.kernelValue(queryNorms[r], p, dots[offset + p]);
       values[missing[r]] = 1;
       computed.set(missing[r], values);
-      this.insert(missing[r], values);
+      this.insert(missing[r], { values, epoch: this.epoch, full });
     }
     indices.forEach((index, position) => {
       result[position] ??= computed.get(index)!;
@@ -226,22 +240,47 @@ export class KernelCache {
     return result;
   }
 
-  /** Fetches one row. */
+  /** Fetches one row, valid at the active columns. */
   async row(i: number): Promise<Float32Array> {
-    const cached = this.peek(i);
-    if (cached !== undefined) {
+    const entry = this.lookup(i);
+    if (entry !== undefined) {
       this.stats.hits++;
-      return cached;
+      return entry.values;
     }
     return (await this.fetch([i]))[0];
   }
 
-  private insert(i: number, values: Float32Array): void {
+  /** Fetches row i with every column computed, filling the inactive columns of a cached partial row. */
+  async fullRow(i: number): Promise<Float32Array> {
+    await this.row(i);
+    const entry = this.rows.get(i)!;
+    if (entry.full) return entry.values;
+
+    this.inactive ??= this.buildInactive();
+    const { indices, kernel } = this.inactive;
+    const query = this.training.takeRows([i]);
+    const dots = await kernel.dots(query);
+    const queryNorm = rowSquaredNorms(query)[0];
+    for (let p = 0; p < indices.length; p++) entry.values[indices[p]] = kernel.kernelValue(queryNorm, p, dots[p]);
+    entry.full = true;
+    return entry.values;
+  }
+
+  private buildInactive(): { indices: Int32Array; kernel: RbfKernel } {
+    const isActive = new Uint8Array(this.training.rows);
+    for (const t of this.activeIndices) isActive[t] = 1;
+    const indices: number[] = [];
+    for (let t = 0; t < this.training.rows; t++) if (isActive[t] === 0) indices.push(t);
+    const inactiveIndices = Int32Array.from(indices);
+    return { indices: inactiveIndices, kernel: new RbfKernel(this.training.takeRows(inactiveIndices), this.gamma, this.backend) };
+  }
+
+  private insert(i: number, entry: CachedRow): void {
     while (this.rows.size >= this.capacityRows) {
       const leastRecent = this.rows.keys().next().value as number;
       this.rows.delete(leastRecent);
     }
-    this.rows.set(i, { values, epoch: this.epoch });
+    this.rows.set(i, entry);
     this.stats.peakBytes = Math.max(this.stats.peakBytes, this.bytesUsed);
   }
 }

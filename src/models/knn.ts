@@ -58,26 +58,30 @@ const OPTION_RULES = {
   seed: seedRule,
 };
 
-// Float32 values of one block of approximate distances, [queries in block × training records].
-// 2^20 values are 4 MiB; the matmul output and the block's query rows add about as much again.
+// Values in one block of the matmul output q·xᵀ, [queries in block × training records]:
+// 2^20 float32 values, 4 MiB, and as much again for the host copy that `data()` returns.
+// Besides the blocks, brute force keeps xᵀ and two float64 norms per training record.
 const BLOCK_VALUES = 1 << 20;
 
 // Unit roundoff of float32 and float64 (half a unit in the last place of 1).
 const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
 const FLOAT64_UNIT_ROUNDOFF = 2 ** -53;
 
-/**
- * The search method that 'auto' uses. Measured on Adult (14 z-scored ordinal
- * features) and on uniform random data, 5,000 queries against 10,000
- * records, CPU backend, Node 20 (test/models/knn.test.ts shows the agreement,
- * the measurements are in the commit that added this file):
- * NOTE: thresholds filled in below from those measurements.
- */
-export function chooseAlgorithm(nFeatures: number, nRecords: number): 'brute' | 'kd-tree' {
-  return nFeatures <= KD_TREE_MAX_FEATURES && nRecords >= KD_TREE_MIN_RECORDS ? 'kd-tree' : 'brute';
+// Up to this many features 'auto' searches a k-d tree. Measured with 5,000 standard
+// normal queries against 10,000 standard normal records, k = 3, leaf size 40, CPU
+// backend, Node 20 on a shared 2-core AMD EPYC VM (median of 5; runs differ by up
+// to a factor of 2), the tree took 8 ms at 2 features, 65 ms at 5, 0.28 s at 8 and
+// 0.89 s at 11 against 0.7–1.3 s for brute force, but 1.7 s at 14 and 2.4 s at 20
+// against 0.9 and 1.9 s. Brute force costs the same on any data, while the tree
+// depends on the data's structure: on Adult (14 z-scored ordinal features) it took
+// 0.76–0.82 s against 0.89–0.95 s for brute force. The rule goes by the feature
+// count alone, so that 'auto' is never much slower than brute force.
+const KD_TREE_MAX_FEATURES = 12;
+
+/** The search method that 'auto' uses: a k-d tree for up to 12 features, brute force above. */
+export function chooseAlgorithm(nFeatures: number): 'brute' | 'kd-tree' {
+  return nFeatures <= KD_TREE_MAX_FEATURES ? 'kd-tree' : 'brute';
 }
-const KD_TREE_MAX_FEATURES = 16;
-const KD_TREE_MIN_RECORDS = 256;
 
 /** The k nearest training records of each query, nearest first: indices and Euclidean distances, [nQueries × k] row-major. */
 export interface Neighbors {
@@ -194,7 +198,7 @@ class KdTree {
     return node;
   }
 
-  /** Reorders order[start … end) so that position n holds the row that a sort by `feature` would put there (Hoare's selection). */
+  /** Reorders order[start … end) so that position n contains the row that a sort by `feature` would put there (Hoare's selection). */
   private selectNth(start: number, end: number, n: number, feature: number): void {
     const { cols, data } = this.x;
     const order = this.order;
@@ -235,8 +239,8 @@ class KdTree {
       const value = q[qOffset + j];
       const below = this.lower[base + j] - value;
       const above = value - this.upper[base + j];
-      const gap = below > 0 ? below : above > 0 ? above : 0;
-      sum += gap * gap;
+      if (below > 0) sum += below * below;
+      else if (above > 0) sum += above * above;
     }
     return sum;
   }
@@ -252,7 +256,16 @@ class KdTree {
     if (this.left[node] < 0) {
       for (let r = this.start[node]; r < this.end[node]; r++) {
         const row = this.order[r];
-        best.insert(squaredDistance(q, qOffset, data, row * cols, cols), row);
+        const bound = best.bound;
+        let sum = 0;
+        let j = 0;
+        // Partial sums only grow, so a row whose partial sum exceeds the bound cannot enter.
+        // A completed sum is the same float64 value that squaredDistance returns.
+        for (const xOffset = row * cols; j < cols && sum <= bound; j++) {
+          const diff = q[qOffset + j] - data[xOffset + j];
+          sum += diff * diff;
+        }
+        if (j === cols) best.insert(sum, row);
       }
       return;
     }
@@ -276,8 +289,9 @@ interface FittedState {
   algorithm: 'brute' | 'kd-tree';
   /** Built at fit for 'kd-tree', else null. */
   tree: KdTree | null;
-  /** For 'brute': ‖xᵢ‖² in float64, and xᵀ [nFeatures × nRecords] on the backend, made at the first search. */
+  /** For 'brute', made at the first search: ‖xᵢ‖² and ‖xᵢ‖ in float64, and xᵀ [nFeatures × nRecords] on the backend. */
   squaredNorms: Float64Array | null;
+  norms: Float64Array | null;
   transposed: Tensor | null;
 }
 
@@ -315,12 +329,12 @@ export class KnnClassifier implements Classifier {
   }
 
   private static index(x: Matrix, y: Labels, nClasses: number, options: KnnOptions): FittedState {
-    const algorithm = options.algorithm === 'auto' ? chooseAlgorithm(x.cols, x.rows) : options.algorithm;
+    const algorithm = options.algorithm === 'auto' ? chooseAlgorithm(x.cols) : options.algorithm;
     const tree = algorithm === 'kd-tree' ? new KdTree(x, options.leafSize) : null;
-    return { x, y, nClasses, algorithm, tree, squaredNorms: null, transposed: null };
+    return { x, y, nClasses, algorithm, tree, squaredNorms: null, norms: null, transposed: null };
   }
 
-  /** The k nearest training records of every row of `x`, nearest first. */
+  /** Finds the k nearest training records of every row of `x`, nearest first. */
   async kneighbors(x: Matrix): Promise<Neighbors> {
     const state = this.requireFitted('kneighbors');
     if (x.cols !== state.x.cols) {
@@ -370,8 +384,10 @@ export class KnnClassifier implements Classifier {
       }
       state.transposed = tensor(transposed, [d, n], { backend: this.backend });
       state.squaredNorms = squaredNorms;
+      state.norms = squaredNorms.map(Math.sqrt);
     }
     const trainNorms = state.squaredNorms!;
+    const trainLengths = state.norms!;
 
     // A float32 dot product of d terms, in any summation order, is off by at most
     // γ_d·Σ|qⱼxⱼ| ≤ γ_d·‖q‖·‖x‖ with γ_d = d·u / (1 − d·u) ("Accuracy and Stability of
@@ -401,7 +417,7 @@ export class KnnClassifier implements Classifier {
         upper.reset();
         for (let r = 0; r < n; r++) {
           const approximate = queryNorm + trainNorms[r] - 2 * dots[row + r];
-          const error = 4 * gamma * queryLength * Math.sqrt(trainNorms[r]) + float64Slack * (queryNorm + trainNorms[r]);
+          const error = 4 * gamma * queryLength * trainLengths[r] + float64Slack * (queryNorm + trainNorms[r]);
           lowerBounds[r] = approximate - error;
           upper.insert(approximate + error, r);
         }

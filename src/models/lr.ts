@@ -18,8 +18,8 @@ import {
  * with the intercept b not penalised. The code minimises the same objective
  * divided by C, F(w, b) = Σᵢ log-loss + ‖w‖²/(2C), which has the same minimiser
  * and is the scaling of scikit-learn 1.2's lbfgs solver, so the gradient
- * tolerance means the same there and here. (scikit-learn 1.4 divides by the
- * number of samples as well, which loosens its stop by that factor.)
+ * tolerance means the same there and here. (Later scikit-learn versions divide
+ * by the number of samples as well, which loosens their stop by that factor.)
  *
  * Loss and gradient are plain loops over float64 rather than engine ops,
  * because the engine is float32 only and the stop compares a gradient that
@@ -161,7 +161,7 @@ export interface LbfgsStep {
   gradientMaxNorm: number;
 }
 
-/** Why L-BFGS stopped. Only the first two count as convergence. */
+/** The stopping condition that ended L-BFGS. Only the first two count as convergence. */
 export type LbfgsStopReason = 'gradient-tolerance' | 'relative-reduction' | 'max-iterations' | 'line-search-failed';
 
 export interface LbfgsResult {
@@ -210,7 +210,7 @@ export function minimizeLbfgs(objective: Objective, x0: ArrayLike<number>, optio
   let evaluations = 1;
   onStart?.();
 
-  // Correction pairs in a ring buffer: s = x_{k+1} − x_k, y = ∇f_{k+1} − ∇f_k, rho = 1 / (yᵀs).
+  // Correction pairs, oldest first: s = x_{k+1} − x_k, y = ∇f_{k+1} − ∇f_k, rho = 1 / (yᵀs).
   const sHistory: Float64Array[] = [];
   const yHistory: Float64Array[] = [];
   const rhoHistory: number[] = [];
@@ -331,7 +331,7 @@ export const LOGISTIC_REGRESSION_DEFAULTS: LogisticRegressionOptions = {
   seed: 0,
 };
 
-/** Correction pairs kept by L-BFGS, as SciPy's L-BFGS-B default (`maxcor`). */
+/** Correction pairs kept by L-BFGS. */
 const LBFGS_MEMORY = 10;
 
 const booleanRule: OptionRule = { check: (v) => typeof v === 'boolean', accepted: 'true or false' };
@@ -380,7 +380,7 @@ function sigmoid(z: number): number {
 }
 
 /**
- * The penalised objective F(θ) = Σᵢ [softplus(zᵢ) − yᵢ·zᵢ] + ‖w‖²/(2C) with
+ * Builds the penalised objective F(θ) = Σᵢ [softplus(zᵢ) − yᵢ·zᵢ] + ‖w‖²/(2C) with
  * zᵢ = xᵢ·w + b, θ = (w, b), and its gradient (Xᵀ(σ(z) − y) + w/C, Σ(σ(z) − y)).
  * Without an intercept θ is w alone. `lastLogLoss` returns the data term Σᵢ
  * log-loss of the latest evaluation, which for L-BFGS is the accepted point.
@@ -438,8 +438,8 @@ export class LogisticRegression implements Classifier {
     }
     const { C, tolerance, maxIterations, fitIntercept } = this.options;
 
-    // Start from θ = 0, as scikit-learn does. The loss history holds the mean
-    // log-loss (natural log, penalty excluded) at the start and after every step.
+    // Start from θ = 0. The loss history records the mean log-loss (natural
+    // log, penalty excluded) at the start and after every step.
     const { objective, lastLogLoss } = logisticObjective(x, y, C, fitIntercept);
     const lossHistory: number[] = [];
     const result = minimizeLbfgs(objective, new Float64Array(x.cols + (fitIntercept ? 1 : 0)), {

@@ -26,7 +26,7 @@ const GRADIENT_TOLERANCE = 1e-5;
 /** Sufficient-decrease constant of the Armijo line search. */
 const ARMIJO = 1e-4;
 
-/** log(1 + exp(−|z|)) + max(z, 0) written so that neither branch overflows. */
+/** Computes Σ −t log p − (1 − t) log(1 − p) with p = 1/(1 + e^z), z = A·f + B, in a form that does not overflow. */
 function negativeLogLikelihood(decisionValues: ArrayLike<number>, targets: Float64Array, A: number, B: number): number {
   let value = 0;
   for (let i = 0; i < targets.length; i++) {

@@ -1,5 +1,9 @@
 import { MiascopeError } from '../errors.ts';
 import { AnnClassifier } from './ann.ts';
+import { KnnClassifier } from './knn.ts';
+import { LogisticRegression } from './lr.ts';
+import { RandomForestClassifier } from './rf.ts';
+import { SvmClassifier } from './svm.ts';
 import type { Classifier, ModelJSON } from './classifier.ts';
 
 /**
@@ -19,6 +23,26 @@ const FAMILIES = {
     create: (options) => new AnnClassifier(options),
     fromJSON: (json) => AnnClassifier.fromJSON(json),
     description: 'multilayer perceptron',
+  },
+  lr: {
+    create: (options) => new LogisticRegression(options),
+    fromJSON: (json) => LogisticRegression.fromJSON(json),
+    description: 'logistic regression, L2, L-BFGS',
+  },
+  svm: {
+    create: (options) => new SvmClassifier(options),
+    fromJSON: (json) => SvmClassifier.fromJSON(json),
+    description: 'RBF support vector machine, SMO, Platt probabilities',
+  },
+  rf: {
+    create: (options) => new RandomForestClassifier(options),
+    fromJSON: (json) => RandomForestClassifier.fromJSON(json),
+    description: 'random forest of CART trees',
+  },
+  knn: {
+    create: (options) => new KnnClassifier(options),
+    fromJSON: (json) => KnnClassifier.fromJSON(json),
+    description: 'k-nearest neighbours',
   },
 } satisfies Record<string, ModelFamily>;
 

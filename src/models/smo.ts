@@ -56,6 +56,8 @@ class SmoSolver {
   private readonly alpha: Float64Array;
   /** G = Qα − e, kept exact for active rows; inactive rows are rebuilt on unshrinking. */
   private readonly gradient: Float64Array;
+  /** Ḡ_k = C · Σ_{j: α_j = C} Q_kj for every row, so that unshrinking needs only the free α. */
+  private readonly gradientBar: Float64Array;
   /** A permutation of the rows whose first activeSize entries are the active (unshrunk) set. */
   private readonly active: Int32Array;
   private activeSize: number;
@@ -71,6 +73,7 @@ class SmoSolver {
     this.alpha = new Float64Array(this.n);
     // With α = 0 the gradient Qα − e is −1 everywhere.
     this.gradient = new Float64Array(this.n).fill(-1);
+    this.gradientBar = new Float64Array(this.n);
     this.active = new Int32Array(this.n);
     for (let i = 0; i < this.n; i++) this.active[i] = i;
     this.activeSize = this.n;
@@ -181,7 +184,7 @@ class SmoSolver {
     return [i, j];
   }
 
-  /** Solves the two-variable subproblem on (i, j), clips to the box and updates G and Ḡ. */
+  /** Solves the two-variable subproblem on (i, j), clips it to the box [0, C]² and updates G and Ḡ. */
   private async updatePair(i: number, j: number): Promise<void> {
     const [rowI, rowJ] = await this.cache.fetch([i, j]);
     const { y, alpha, C } = this;
@@ -248,11 +251,23 @@ class SmoSolver {
       const k = active[p];
       gradient[k] += y[k] * (weightI * rowI[k] + weightJ * rowJ[k]);
     }
+
+    await this.updateGradientBar(i, oldAlphaI >= C);
+    await this.updateGradientBar(j, oldAlphaJ >= C);
+  }
+
+  /** Adds or removes C · Q_·t from Ḡ when α_t reaches or leaves the upper bound; this needs all n columns of row t. */
+  private async updateGradientBar(t: number, wasUpper: boolean): Promise<void> {
+    if (wasUpper === this.isUpper(t)) return;
+    const rowT = await this.cache.fullRow(t);
+    const factor = (wasUpper ? -this.C : this.C) * this.y[t];
+    const { gradientBar, y, n } = this;
+    for (let k = 0; k < n; k++) gradientBar[k] += factor * y[k] * rowT[k];
   }
 
   /**
-   * Removes from the active set the rows at a bound whose gradient says they
-   * will stay there, and unshrinks once when the violation first falls below
+   * Removes from the active set the rows at a bound whose gradient shows that
+   * they will stay there, and unshrinks once when the violation first falls below
    * 10 · tolerance, as LIBSVM does.
    */
   private async shrink(): Promise<void> {
@@ -295,25 +310,22 @@ class SmoSolver {
   }
 
   /**
-   * Rebuilds G for the inactive rows as G_t = y_t Σ_{j: α_j > 0} y_j α_j K_tj − 1,
-   * with the kernel block between inactive rows and support vectors computed
-   * in batches, then makes every row active again. LIBSVM instead maintains
-   * Ḡ = C · Σ_{α_j = C} Q_·j, which needs a full kernel row each time an α
-   * reaches or leaves C; with small C almost every α ends at C, so the batch
-   * costs less.
+   * Rebuilds G for the inactive rows as G_t = Ḡ_t − 1 + y_t Σ_{free j} y_j α_j K_tj,
+   * with the kernel block between inactive and free rows computed in
+   * batches, then makes every row active again.
    */
   private async reconstructGradient(): Promise<void> {
     if (this.activeSize === this.n) return;
     const inactive = this.active.subarray(this.activeSize);
-    const support: number[] = [];
-    for (let t = 0; t < this.n; t++) if (this.alpha[t] > 0) support.push(t);
+    const free: number[] = [];
+    for (let t = 0; t < this.n; t++) if (!this.isUpper(t) && !this.isLower(t)) free.push(t);
 
-    for (const t of inactive) this.gradient[t] = -1;
-    if (support.length > 0) {
+    for (const t of inactive) this.gradient[t] = this.gradientBar[t] - 1;
+    if (free.length > 0) {
       const training = this.cache.training;
-      const supportKernel = new RbfKernel(training.takeRows(support), this.cache.gamma, this.cache.backend);
-      const weights = Float64Array.from(support, (j) => this.y[j] * this.alpha[j]);
-      const sums = await supportKernel.weightedSums(training.takeRows(inactive), weights);
+      const freeKernel = new RbfKernel(training.takeRows(free), this.cache.gamma, this.cache.backend);
+      const weights = Float64Array.from(free, (j) => this.y[j] * this.alpha[j]);
+      const sums = await freeKernel.weightedSums(training.takeRows(inactive), weights);
       inactive.forEach((t, r) => {
         this.gradient[t] += this.y[t] * sums[r];
       });

@@ -199,7 +199,7 @@ export class SvmClassifier implements Classifier {
 
   /**
    * Decision values of every row from a model fit without its fold. The folds
-   * are consecutive runs of a seeded permutation. A fold whose complement holds
+   * are consecutive runs of a seeded permutation. A fold whose complement contains
    * one class gets the constant decision +1 or −1 for that class, as LIBSVM does.
    */
   private async crossValidatedDecisions(x: Matrix, y: Labels, gamma: number): Promise<{ decisionValues: Float64Array; converged: boolean }> {

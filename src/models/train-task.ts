@@ -1,5 +1,5 @@
 import { Matrix, type Labels } from '../../engine/matrix.ts';
-import { accuracy, argmaxRows, type FitProgress, type ModelJSON } from './classifier.ts';
+import { accuracy, type FitProgress, type ModelJSON } from './classifier.ts';
 import { createModel } from './registry.ts';
 
 /**
@@ -45,8 +45,9 @@ export async function trainAndScore(
   return {
     model: model.toJSON(),
     lossHistory: fit.lossHistory,
-    trainAccuracy: accuracy(argmaxRows(posteriorsMembers), yMembers),
-    testAccuracy: accuracy(argmaxRows(posteriorsNonMembers), yNonMembers),
+    // Each family's own decision rule: an SVM predicts by the sign of its decision value, not by its Platt probabilities.
+    trainAccuracy: accuracy(await model.predict(toMatrix(xMembers)), yMembers),
+    testAccuracy: accuracy(await model.predict(toMatrix(xNonMembers)), yNonMembers),
     posteriorsMembers,
     posteriorsNonMembers,
   };
