@@ -2,7 +2,7 @@ import { matmul } from '../engine/backend/cpu/matmul.ts';
 import { Rng } from '../engine/rng.ts';
 import { machineDescription, median, recordSection } from './record.ts';
 
-/** The textbook i-k-j product, as a baseline for the blocked kernel. */
+/** Computes the textbook i-k-j product, the baseline for the blocked kernel. */
 function naiveMatmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   const c = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {

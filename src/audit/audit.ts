@@ -74,7 +74,7 @@ function checkModelName(name: string, option: string): ModelName {
   return name as ModelName;
 }
 
-/** The families of the shadow models: `count` of one family, or one of each for 'all'. */
+/** Lists the families of the shadow models: `count` of one family, or one of each for 'all'. */
 function shadowFamilies(shadowModel: ModelName | 'all', count: number): ModelName[] {
   if (shadowModel === 'all') return [...MODEL_NAMES];
   if (!Number.isInteger(count) || count < 1) {
@@ -84,10 +84,11 @@ function shadowFamilies(shadowModel: ModelName | 'all', count: number): ModelNam
 }
 
 /**
- * Runs one membership inference audit (sound protocol): trains a target model
- * on target members, shadow models on records disjoint from the target's, the
- * attack model(s) on the shadows' posteriors, and measures the attack and the
- * threshold attacks on the target's members and held-out non-members.
+ * Runs one membership inference audit under the sound protocol. It trains a
+ * target model on target members, shadow models on records disjoint from the
+ * target's, and the attack model(s) on the shadows' posteriors. Then it
+ * measures the shadow-model attack and the threshold attacks on the target's
+ * members and held-out non-members.
  */
 export async function runAudit(options: Partial<AuditOptions> = {}): Promise<AuditResult> {
   const config = { ...AUDIT_DEFAULTS, ...options };
@@ -239,7 +240,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const propertiesStarted = performance.now();
   const evaluationGroups =
     groups === null ? null : Uint8Array.from([...evaluation.members, ...evaluation.nonMembers], (row) => groups.membership[row]);
-  // The paper's I_X reads the first dense layer, so it exists for an ANN target only.
+  // The paper-protocol I_X reads the first dense layer's weights, so it exists for an ANN target only.
   const firstLayer =
     targetModel === 'ann' ? (target.model.layers as Array<{ shape: [number, number]; weight: number[] }>)[0] : undefined;
   const modelProperties = measureModelProperties(

@@ -71,13 +71,13 @@ export function evaluationRows(pools: Pools, memberRate: number, rng: Rng): { me
   return { members: rng.shuffle(members.slice()).slice(0, Math.max(1, count)), nonMembers };
 }
 
-/** Raises a user error when a training set drawn for a model holds a single class. */
+/** Raises a user error when a training set drawn for a model contains a single class. */
 export function requireBothClasses(dataset: Dataset, rows: Int32Array, model: string, option: string): void {
   const positives = rows.reduce((sum, row) => sum + dataset.y[row], 0);
   if (positives === 0 || positives === rows.length) {
     const only = dataset.classNames[positives === 0 ? 0 : 1];
     throw new MiascopeError(
-      `the ${model} training set of ${rows.length} records drawn from ${dataset.name} holds only class ${only}; raise ${option} (or try another --seed)`,
+      `the ${model} training set of ${rows.length} records drawn from ${dataset.name} contains only class ${only}; raise ${option} (or try another --seed)`,
     );
   }
 }

@@ -37,7 +37,7 @@ interface DatasetValues {
   missing?: string;
 }
 
-/** The dataset name and loader options from parsed command-line values; `seed` seeds --binarize gmm. */
+/** Returns the dataset name and loader options for parsed command-line values; `seed` seeds --binarize gmm. */
 export function datasetFromOptions(values: DatasetValues, seed: string | number): { dataset: string; options: DatasetOptions } {
   return {
     dataset: values.dataset ?? 'adult',

@@ -130,7 +130,7 @@ test('unwritable out folder fails before training', () => {
 test('single-class training draw exits 2', () => {
   const run = miascope('audit', '--target-size', '2', '--shadow-size', '2', '--seed', '3');
   assert.is(run.code, 2);
-  assert.match(run.stderr, 'holds only class');
+  assert.match(run.stderr, 'contains only class');
   assert.match(run.stderr, 'raise --target-size');
 });
 
