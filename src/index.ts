@@ -17,3 +17,8 @@ export * from './properties/model-information.ts';
 export { kraskovMutualInformation, meanKraskovMutualInformation, KRASKOV_NEIGHBOURS } from './properties/kraskov.ts';
 export { resolveProtectedAttribute, defaultProtectedAttribute, type ProtectedGroups } from './properties/protected.ts';
 export { attackMetricsByGroup, type GroupAttackMetrics } from './attack/subgroups.ts';
+export { createModel, modelFromJSON, describeModel, isModelName, MODEL_NAMES, type ModelName } from './models/registry.ts';
+export { LogisticRegression } from './models/lr.ts';
+export { SvmClassifier } from './models/svm.ts';
+export { RandomForestClassifier } from './models/rf.ts';
+export { KnnClassifier } from './models/knn.ts';

@@ -69,14 +69,20 @@ function membershipOf(members: number, nonMembers: number): Int32Array {
 
 function checkModelName(name: string, option: string): ModelName {
   if (!(MODEL_NAMES as string[]).includes(name)) {
-    throw new MiascopeError(`${option} ${JSON.stringify(name)} is invalid; choose one of ${MODEL_NAMES.join(', ')}`);
+    const choices = option === '--shadow' ? [...MODEL_NAMES, 'all'] : MODEL_NAMES;
+    throw new MiascopeError(`${option} ${JSON.stringify(name)} is invalid; choose one of ${choices.join(', ')}`);
   }
   return name as ModelName;
 }
 
 /** Lists the families of the shadow models: `count` of one family, or one of each for 'all'. */
 function shadowFamilies(shadowModel: ModelName | 'all', count: number): ModelName[] {
-  if (shadowModel === 'all') return [...MODEL_NAMES];
+  if (shadowModel === 'all') {
+    if (count !== 1) {
+      throw new MiascopeError(`--shadows ${count} does not apply to --shadow all, which trains one shadow of each family; drop --shadows or name one family`);
+    }
+    return [...MODEL_NAMES];
+  }
   if (!Number.isInteger(count) || count < 1) {
     throw new MiascopeError(`shadow model count ${count} is invalid; give a whole number ≥ 1 with --shadows`);
   }
@@ -117,7 +123,8 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const propertyOptions = checkPropertyOptions({ ...MODEL_PROPERTY_DEFAULTS, ...config.properties });
 
   // Option errors surface here, before any worker starts.
-  const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.model };
+  const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.familyOptions?.ann, ...config.model };
+  for (const name of Object.keys(config.familyOptions ?? {})) checkModelName(name, 'model family');
   const familyOptions = (family: ModelName, seed: string): Record<string, unknown> =>
     family === 'ann' ? { ...annOptions, seed } : { ...config.familyOptions?.[family], seed };
   for (const family of new Set([targetModel, ...families])) createModel(family, familyOptions(family, 'check'));
@@ -202,7 +209,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const warnings = summaries.slice(1).flatMap((shadow, s) =>
     shadow.testAccuracy < summaries[0].testAccuracy - WEAK_SHADOW_MARGIN
       ? [
-          `shadow ${s + 1} (${shadow.model}) reaches test accuracy ${shadow.testAccuracy.toFixed(4)} against the target's ${summaries[0].testAccuracy.toFixed(4)}; ` +
+          `${summaries.length === 2 ? 'the shadow' : `shadow ${s + 1}`} (${shadow.model}) reaches test accuracy ${shadow.testAccuracy.toFixed(4)} against the target's ${summaries[0].testAccuracy.toFixed(4)}; ` +
             `a shadow far weaker than the target weakens the attack`,
         ]
       : [],
@@ -278,6 +285,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
       shadowModel,
       shadows: families.length,
       model: withoutSeed(annOptions),
+      familyOptions: config.familyOptions ?? {},
       attack: {
         model: attackOptions.model,
         perClass: attackOptions.perClass,

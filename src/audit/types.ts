@@ -32,7 +32,7 @@ export interface AuditOptions {
    * Inference Attack" (2020). Other families train with their defaults.
    */
   model: Partial<AnnOptions>;
-  /** Options of the other families by name, e.g. `{ knn: { k: 1 } }`; unset families use their defaults. */
+  /** Options of any family by name, e.g. `{ knn: { k: 1 } }`; `model` wins for the ANN. Unset families use their defaults. */
   familyOptions?: Partial<Record<ModelName, Record<string, unknown>>>;
   attack: Partial<Omit<AttackModelOptions, 'seed' | 'threads'>>;
   /**
@@ -100,6 +100,8 @@ export interface AuditResult {
     shadows: number;
     /** Options of the ANNs among the target and shadow models; their seeds derive from the audit's seed. */
     model: Omit<AnnOptions, 'seed'>;
+    /** Options given for the other families; unlisted ones took their defaults. */
+    familyOptions: Partial<Record<ModelName, Record<string, unknown>>>;
     attack: Omit<AttackModelOptions, 'threads'> & { minSteps: number };
     /** The protected attribute as given or defaulted, null when the data has none. */
     protected: string | null;

@@ -1,3 +1,4 @@
+import { MiascopeError } from '../errors.ts';
 import { runAudit, type AuditOptions, type AuditResult, type ModelSummary } from '../audit/audit.ts';
 import { MODEL_NAMES, type ModelName } from '../models/registry.ts';
 import type { ModelProperties, PropertyValue } from '../properties/model.ts';
@@ -8,10 +9,11 @@ import { createProgressReporter } from './progress.ts';
 
 export const AUDIT_HELP = `Usage: miascope audit [options]
 
-Trains a target neural network, a shadow network on disjoint data from the same
+Trains a target model, shadow models on disjoint data from the same
 distribution, and the shadow-model membership inference attack (Shokri et al.),
 then measures how well the attack and threshold attacks tell the target's
-training records (members) from held-out records (non-members).
+training records (members) from held-out records (non-members), with the
+target model's fairness, information and indistinguishability properties.
 
 Options:
 ${DATASET_HELP}  --target MODEL            target model family: ${MODEL_NAMES.join(', ')} (default: ann)
@@ -20,7 +22,14 @@ ${DATASET_HELP}  --target MODEL            target model family: ${MODEL_NAMES.jo
                             (default: the target's family)
   --shadows N               shadow models of that family, each on its own draw
                             from the shadow pool (default: 1)
-  --attack-model MODEL      attack model family (default: ann, 64 hidden units)
+  --attack-model MODEL      attack model family: ${MODEL_NAMES.join(', ')}
+                            (default: ann, 64 hidden units, Adam)
+  --set FAMILY.NAME=VALUE   an option of one model family, repeatable, e.g.
+                            --set knn.k=1 --set rf.maxDepth=10 --set svm.C=1
+                            --set ann.hiddenLayers=[100,50]; defaults: ann one
+                            hidden layer of 50, SGD lr 0.001, 50 epochs; lr
+                            C=0.01; svm C=0.01, RBF, gamma=scale; rf 100 trees
+                            of depth 2; knn k=3
   --target-size N           target training records (default: min(10000, rows/4))
   --shadow-size N           shadow training records (default: min(10000, rows/4))
   --member-rate R           share of members in the evaluation set, in (0, 1)
@@ -53,6 +62,7 @@ const OPTIONS = {
   shadow: { type: 'string' },
   shadows: { type: 'string' },
   'attack-model': { type: 'string' },
+  set: { type: 'string', multiple: true },
   'target-size': { type: 'string' },
   'shadow-size': { type: 'string' },
   'member-rate': { type: 'string' },
@@ -81,6 +91,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
     shadowModel: values.shadow as ModelName | 'all' | undefined,
     shadows: integerOption('shadows', values.shadows, 1) ?? 1,
     attack: values['attack-model'] === undefined ? {} : { model: values['attack-model'] as ModelName },
+    familyOptions: familyOptionsFrom(values.set ?? []),
     targetSize: integerOption('target-size', values['target-size'], 2),
     shadowSize: integerOption('shadow-size', values['shadow-size'], 2),
     memberRate: fractionOption('member-rate', values['member-rate'], 0, 1) ?? 0.5,
@@ -103,6 +114,32 @@ export async function auditCommand(argv: string[]): Promise<void> {
   const json = JSON.stringify(result, null, 2) + '\n';
   const written = values.out === undefined ? undefined : writeResultFile(values.out, 'result.json', json);
   process.stdout.write(values.json ? json : formatSummary(result, written));
+}
+
+/**
+ * Parses repeated `--set FAMILY.NAME=VALUE` options. A value that parses as
+ * JSON (a number, true, a list) is taken as that, anything else as a string.
+ */
+function familyOptionsFrom(settings: string[]): Partial<Record<ModelName, Record<string, unknown>>> {
+  const options: Partial<Record<ModelName, Record<string, unknown>>> = {};
+  for (const setting of settings) {
+    const match = /^([a-z]+)\.([A-Za-z]+)=(.*)$/.exec(setting);
+    if (match === null) {
+      throw new MiascopeError(`--set ${JSON.stringify(setting)} is invalid; write FAMILY.NAME=VALUE, e.g. --set knn.k=1`);
+    }
+    const [, family, name, text] = match;
+    if (!(MODEL_NAMES as string[]).includes(family)) {
+      throw new MiascopeError(`--set ${JSON.stringify(setting)}: unknown model family ${family}; choose one of ${MODEL_NAMES.join(', ')}`);
+    }
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not JSON: keep the text, e.g. an activation name.
+    }
+    (options[family as ModelName] ??= {})[name] = value;
+  }
+  return options;
 }
 
 const fixed = (value: number, digits = 4): string => value.toFixed(digits);
@@ -173,7 +210,8 @@ export function formatSummary(result: AuditResult, written?: string): string {
 
 /** Formats the target model's properties as a short block of lines. */
 function formatModelProperties(model: ModelProperties): string[] {
-  const value = (property: PropertyValue | null): string => (property === null ? 'n/a' : fixed(property.value));
+  const value = (property: PropertyValue | null): string =>
+    property === null ? 'n/a' : Number.isFinite(property.value) ? fixed(property.value) : 'n/a (a group has no records for it)';
   const row = (label: string, text: string): string => `  ${label.padEnd(27)}${text}`;
   const lines = ['Target model properties (sound protocol; the paper protocol\'s forms in brackets):'];
   const groups = model.protectedAttribute;

@@ -61,9 +61,22 @@ export function isModelName(name: string): name is ModelName {
   return name in FAMILIES;
 }
 
-/** Builds an unfitted model of the named family. */
+/**
+ * Builds an unfitted model of the named family. Raises MiascopeError for an
+ * option name the family does not have, since a misspelt option would
+ * otherwise be ignored without a word.
+ */
 export function createModel(name: string, options: Record<string, unknown> = {}): Classifier {
-  return family(name).create(options);
+  const model = family(name).create(options);
+  // The options of a model built with none are exactly the family's defaults, so their names are the valid ones.
+  const known = (family(name).create({}) as Classifier & { options?: object }).options;
+  if (known !== undefined) {
+    const unknown = Object.keys(options).filter((key) => !(key in known));
+    if (unknown.length > 0) {
+      throw new MiascopeError(`${name}: unknown option ${unknown.join(', ')}; options are ${Object.keys(known).join(', ')}`);
+    }
+  }
+  return model;
 }
 
 /** Restores a fitted model from its `toJSON()` output, by the `model` field. */

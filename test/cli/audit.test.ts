@@ -155,6 +155,26 @@ test('unknown model family exits 2', () => {
   assert.match(run.stderr, '--target "transformer" is invalid; choose one of');
 });
 
+test('family options reach the model', () => {
+  const run = miascope('audit', ...SMALL, '--target', 'knn', '--shadow', 'knn', '--set', 'knn.k=1', '--json');
+  assert.is(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.config.familyOptions, { knn: { k: 1 } });
+  assert.is(result.target.trainAccuracy, 1, 'k = 1 recalls every member');
+});
+
+test('misspelt family option exits 2', () => {
+  const run = miascope('audit', '--target', 'knn', '--set', 'knn.kk=3');
+  assert.is(run.code, 2);
+  assert.match(run.stderr, 'knn: unknown option kk; options are k,');
+});
+
+test('shadows count with all exits 2', () => {
+  const run = miascope('audit', '--shadow', 'all', '--shadows', '3');
+  assert.is(run.code, 2);
+  assert.match(run.stderr, 'does not apply to --shadow all');
+});
+
 test('same seed gives identical result.json', () => {
   const first = join(scratch, 'first');
   const second = join(scratch, 'second');
