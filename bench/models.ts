@@ -45,7 +45,9 @@ Measured by \`npm run bench -- models\` on ${machineDescription()}: fit on 10,00
 
 | model | fit (s) | predict 5,000 (s) | test accuracy |
 | --- | --- | --- | --- |
-${rows.join('\n')}`,
+${rows.join('\n')}
+
+Targets on this machine: SVM fit under 10 s, random forest fit under 0.5 s, kNN predict of 5,000 queries under 1 s, logistic regression fit under 0.1 s. scikit-learn 1.2 needs 20.9 s, 0.36 s, 1.1 s for the first three and reaches accuracies 0.814 (LR), 0.754 (SVM), 0.785 (RF) and 0.811 (kNN) (figures from the project's planning, not measured by this script).`,
   );
   console.log(`wrote ${path}`);
 }
