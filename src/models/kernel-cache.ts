@@ -7,6 +7,32 @@ import { tensor, type Tensor } from '../../engine/tensor.ts';
 // produces when kernel values are computed for many query rows at once.
 const MAX_BLOCK_ENTRIES = 1 << 22;
 
+// Table-driven exp for fastExp: x = (k/64) ln 2 + r with |r| ≤ ln 2 / 128, so
+// exp(x) = 2^(k>>6) · 2^((k & 63)/64) · exp(r). EXP_POWERS_OF_HALF[h] is 2^−h
+// (0 from h = 1076 on, where float64 underflows).
+const EXP_TABLE_SIZE = 64;
+const EXP_STEPS_PER_UNIT = EXP_TABLE_SIZE / Math.LN2;
+const EXP_STEP = Math.LN2 / EXP_TABLE_SIZE;
+const EXP_FRACTION_POWERS = Float64Array.from({ length: EXP_TABLE_SIZE }, (_, i) => 2 ** (i / EXP_TABLE_SIZE));
+const EXP_MAX_HALVINGS = 1080;
+const EXP_POWERS_OF_HALF = Float64Array.from({ length: EXP_MAX_HALVINGS + 1 }, (_, h) => 2 ** -h);
+const EXP_MIN_STEPS = -EXP_MAX_HALVINGS * EXP_TABLE_SIZE;
+
+/**
+ * Computes exp(x) for x ≤ 0, about twice as fast as Math.exp in V8. For
+ * x ≥ −708 the result is within 1e-13 relative of Math.exp (the degree-4
+ * Taylor remainder on |r| ≤ ln 2 / 128 is under 4e-14). Below that the result
+ * is subnormal or 0, within 1e-307 absolute. Positive x is not supported.
+ */
+export function fastExp(x: number): number {
+  let steps = x * EXP_STEPS_PER_UNIT;
+  if (steps < EXP_MIN_STEPS) steps = EXP_MIN_STEPS;
+  const k = Math.round(steps);
+  const r = (steps - k) * EXP_STEP;
+  const expR = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24))));
+  return EXP_POWERS_OF_HALF[-(k >> 6)] * EXP_FRACTION_POWERS[k & (EXP_TABLE_SIZE - 1)] * expR;
+}
+
 /** Squared Euclidean norm of each row, accumulated in float64. */
 function rowSquaredNorms(x: Matrix): Float64Array {
   const norms = new Float64Array(x.rows);
