@@ -20,16 +20,18 @@ const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 /**
  * Optimiser steps that each attack model takes at least: a small shadow set
  * trains for more epochs, so that its attack model is not left undertrained
- * (with 100 shadow records, 30 epochs of batch 200 are only 30 steps).
+ * (with 100 shadow records, 15 epochs of batch 200 are only 15 steps). On a
+ * target that memorises random labels, the shadow-model attack's AUC was 0.74
+ * after 30 steps, 0.85 after 1,000 and 0.86 after 2,000.
  */
-export const ATTACK_MIN_STEPS = 2000;
+export const ATTACK_MIN_STEPS = 1000;
 
 /** Attack model defaults: one hidden layer of 64 ReLU units, trained by Adam. */
 export const ATTACK_ANN_DEFAULTS: Partial<AnnOptions> = {
   hiddenLayers: [64],
   optimizer: 'adam',
   learningRate: 0.001,
-  epochs: 30,
+  epochs: 15,
   batchSize: 200,
   l2: 0,
 };

@@ -44,6 +44,15 @@ function rowSquaredNorms(x: Matrix): Float64Array {
   return norms;
 }
 
+/** Copies `x` to float64 in feature-major order, [cols × rows]. */
+function featureMajor(x: Matrix): Float64Array {
+  const out = new Float64Array(x.rows * x.cols);
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < x.cols; j++) out[j * x.rows + i] = x.data[i * x.cols + j];
+  }
+  return out;
+}
+
 /** Builds the transpose of `x` as a [cols × rows] tensor, so that queries · it needs no transposed operand. */
 function transposeToTensor(x: Matrix, backend: Backend): Tensor {
   const transposed = new Float32Array(x.rows * x.cols);
@@ -59,19 +68,26 @@ function transposeToTensor(x: Matrix, backend: Backend): Tensor {
  * predicting). The dot products a·b come from the engine's matmul, so a GPU
  * backend computes the O(rows · references · features) part; the expansion
  * ‖a‖² + ‖b‖² − 2a·b and the exponential run on the host in one pass.
+ * Single rows (`rowInto`) are computed on the host, because a matrix-vector
+ * product gains little from the matmul kernel and its copies.
  */
 export class RbfKernel {
   readonly references: Matrix;
   private readonly referenceNorms: Float64Array;
   private readonly referencesTransposed: Tensor;
+  /** The references feature by feature in float64, [cols × rows], built on the first `rowInto`. */
+  private referencesByFeature: Float64Array | null = null;
+  /** Dot products of one query with every reference, reused by `rowInto`. */
+  private rowDots: Float64Array | null = null;
 
   constructor(
     references: Matrix,
     readonly gamma: number,
     readonly backend: Backend,
+    referenceNorms?: Float64Array,
   ) {
     this.references = references;
-    this.referenceNorms = rowSquaredNorms(references);
+    this.referenceNorms = referenceNorms ?? rowSquaredNorms(references);
     this.referencesTransposed = transposeToTensor(references, backend);
   }
 
@@ -88,7 +104,48 @@ export class RbfKernel {
   /** K from a dot product: exp(−γ(‖q‖² + ‖r‖² − 2q·r)), with rounding below 0 read as distance 0. */
   kernelValue(queryNorm: number, reference: number, dot: number): number {
     const squaredDistance = queryNorm + this.referenceNorms[reference] - 2 * dot;
-    return squaredDistance > 0 ? Math.exp(-this.gamma * squaredDistance) : 1;
+    return squaredDistance > 0 ? fastExp(-this.gamma * squaredDistance) : 1;
+  }
+
+  /**
+   * Computes K(query, reference_p) for every reference p on the host and
+   * writes it to out[targets[p]], or to out[p] when targets is null. The
+   * query is queryData[queryOffset … queryOffset + cols) and queryNorm its
+   * squared norm. Dot products accumulate in float64, four features per pass
+   * over the references.
+   */
+  rowInto(queryData: Float32Array, queryOffset: number, queryNorm: number, out: Float32Array, targets: Int32Array | null): void {
+    const n = this.nReferences;
+    const cols = this.references.cols;
+    const byFeature = (this.referencesByFeature ??= featureMajor(this.references));
+    const dots = (this.rowDots ??= new Float64Array(n));
+    dots.fill(0);
+
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const q0 = queryData[queryOffset + j];
+      const q1 = queryData[queryOffset + j + 1];
+      const q2 = queryData[queryOffset + j + 2];
+      const q3 = queryData[queryOffset + j + 3];
+      const o0 = j * n;
+      const o1 = o0 + n;
+      const o2 = o1 + n;
+      const o3 = o2 + n;
+      for (let p = 0; p < n; p++) dots[p] += q0 * byFeature[o0 + p] + q1 * byFeature[o1 + p] + q2 * byFeature[o2 + p] + q3 * byFeature[o3 + p];
+    }
+    for (; j < cols; j++) {
+      const q = queryData[queryOffset + j];
+      const offset = j * n;
+      for (let p = 0; p < n; p++) dots[p] += q * byFeature[offset + p];
+    }
+
+    const norms = this.referenceNorms;
+    const negativeGamma = -this.gamma;
+    for (let p = 0; p < n; p++) {
+      const squaredDistance = queryNorm + norms[p] - 2 * dots[p];
+      const value = squaredDistance > 0 ? fastExp(negativeGamma * squaredDistance) : 1;
+      out[targets === null ? p : targets[p]] = value;
+    }
   }
 
   /**
@@ -173,6 +230,8 @@ export class KernelCache {
   private activeKernel: RbfKernel;
   /** Training rows outside the active set, and their kernel, built when a full row is first needed. */
   private inactive: { indices: Int32Array; kernel: RbfKernel } | null = null;
+  /** Squared norm of every training row, computed once. */
+  private readonly trainingNorms: Float64Array;
 
   constructor(
     readonly training: Matrix,
@@ -188,7 +247,8 @@ export class KernelCache {
       );
     }
     this.activeIndices = Int32Array.from({ length: training.rows }, (_, i) => i);
-    this.activeKernel = new RbfKernel(training, gamma, backend);
+    this.trainingNorms = rowSquaredNorms(training);
+    this.activeKernel = new RbfKernel(training, gamma, backend, this.trainingNorms);
   }
 
   get rowBytes(): number {
@@ -206,10 +266,7 @@ export class KernelCache {
   restrict(active: ArrayLike<number>, grew: boolean): void {
     if (grew) this.epoch++;
     this.activeIndices = Int32Array.from(active);
-    this.activeKernel =
-      this.activeIndices.length === this.training.rows
-        ? new RbfKernel(this.training, this.gamma, this.backend)
-        : new RbfKernel(this.training.takeRows(this.activeIndices), this.gamma, this.backend);
+    this.activeKernel = this.kernelOver(this.activeIndices);
     this.inactive = null;
   }
 
@@ -246,16 +303,13 @@ export class KernelCache {
     if (missing.length === 0) return result;
 
     this.stats.misses += missing.length;
-    const queries = this.training.takeRows(missing);
-    const queryNorms = rowSquaredNorms(queries);
-    const dots = await this.activeKernel.dots(queries);
-    const active = this.activeIndices;
-    const full = active.length === this.training.rows;
+    const full = this.activeIndices.length === this.training.rows;
+    const targets = full ? null : this.activeIndices;
+    const cols = this.training.cols;
     const computed = new Map<number, Float32Array>();
     for (let r = 0; r < missing.length; r++) {
       const values = new Float32Array(this.training.rows);
-      const offset = r * active.length;
-      for (let p = 0; p < active.length; p++) values[active[p]] = this.activeKernel.kernelValue(queryNorms[r], p, dots[offset + p]);
+      this.activeKernel.rowInto(this.training.data, missing[r] * cols, this.trainingNorms[missing[r]], values, targets);
       values[missing[r]] = 1;
       computed.set(missing[r], values);
       this.insert(missing[r], { values, epoch: this.epoch, full });
@@ -284,10 +338,7 @@ export class KernelCache {
 
     this.inactive ??= this.buildInactive();
     const { indices, kernel } = this.inactive;
-    const query = this.training.takeRows([i]);
-    const dots = await kernel.dots(query);
-    const queryNorm = rowSquaredNorms(query)[0];
-    for (let p = 0; p < indices.length; p++) entry.values[indices[p]] = kernel.kernelValue(queryNorm, p, dots[p]);
+    kernel.rowInto(this.training.data, i * this.training.cols, this.trainingNorms[i], entry.values, indices);
     entry.full = true;
     return entry.values;
   }
@@ -298,7 +349,14 @@ export class KernelCache {
     const indices: number[] = [];
     for (let t = 0; t < this.training.rows; t++) if (isActive[t] === 0) indices.push(t);
     const inactiveIndices = Int32Array.from(indices);
-    return { indices: inactiveIndices, kernel: new RbfKernel(this.training.takeRows(inactiveIndices), this.gamma, this.backend) };
+    return { indices: inactiveIndices, kernel: this.kernelOver(inactiveIndices) };
+  }
+
+  /** The kernel whose references are the training rows at `indices`, with their cached norms. */
+  private kernelOver(indices: Int32Array): RbfKernel {
+    if (indices.length === this.training.rows) return new RbfKernel(this.training, this.gamma, this.backend, this.trainingNorms);
+    const norms = Float64Array.from(indices, (t) => this.trainingNorms[t]);
+    return new RbfKernel(this.training.takeRows(indices), this.gamma, this.backend, norms);
   }
 
   private insert(i: number, entry: CachedRow): void {
