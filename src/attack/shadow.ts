@@ -3,7 +3,7 @@ import { MiascopeError } from '../errors.ts';
 import type { AnnOptions } from '../models/ann.ts';
 import type { Classifier, FitProgress, ModelJSON } from '../models/classifier.ts';
 import { modelFromJSON, type ModelName } from '../models/registry.ts';
-import { moduleUrl, runTasks } from '../parallel/tasks.ts';
+import { moduleUrl, runTasks, type WorkerPool } from '../parallel/tasks.ts';
 import type { Membership } from './metrics.ts';
 
 /**
@@ -48,6 +48,8 @@ export interface AttackModelOptions {
   seed: string | number;
   /** Worker threads for training the per-class models; 1 trains them in turn on this thread. Default: CPU cores. */
   threads?: number;
+  /** Running workers to train on, instead of starting new ones. */
+  pool?: WorkerPool;
 }
 
 /** Posteriors of some model on some records, with the records' true labels and membership (1 = member). */
@@ -108,6 +110,7 @@ export class ShadowAttackModel {
 
     const models = await runTasks<ModelJSON>(tasks, {
       threads: this.options.threads,
+      pool: this.options.pool,
       onReport: (g, progress) => onProgress?.(g, groups.length, progress as FitProgress),
     });
     this.models.splice(0, this.models.length, ...models.map((json) => modelFromJSON(json)));

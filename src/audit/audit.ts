@@ -11,7 +11,7 @@ import { ANN_DEFAULTS, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
 import { createModel, MODEL_NAMES, type ModelName } from '../models/registry.ts';
 import { toMatrix, type TrainedModel } from '../models/train-task.ts';
-import { moduleUrl, runTasks } from '../parallel/tasks.ts';
+import { defaultThreads, moduleUrl, runTasks, WorkerPool } from '../parallel/tasks.ts';
 import { packageVersion } from '../paths.ts';
 import { paperFeatureBalanceGroup } from '../properties/data.ts';
 import { MODEL_PROPERTY_DEFAULTS, measureModelProperties } from '../properties/model.ts';
@@ -104,6 +104,28 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   const targetModel = checkModelName(config.targetModel, '--target');
   const shadowModel = config.shadowModel === 'all' ? 'all' : checkModelName(config.shadowModel ?? targetModel, '--shadow');
   const families = shadowFamilies(shadowModel, config.shadows);
+  const threads = config.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new MiascopeError(`thread count ${threads} is invalid; give a whole number ≥ 1 with --threads`);
+  }
+
+  // Workers start now, so that their start-up overlaps with loading the data; every stage reuses them.
+  const pool = threads > 1 ? await WorkerPool.start(threads, [TRAIN_TASK_MODULE]) : undefined;
+  try {
+    return await audit(config, targetModel, shadowModel, families, threads, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function audit(
+  config: AuditOptions,
+  targetModel: ModelName,
+  shadowModel: ModelName | 'all',
+  families: ModelName[],
+  threads: number,
+  pool: WorkerPool | undefined,
+): Promise<AuditResult> {
   const started = performance.now();
   const seconds = (from: number): number => (performance.now() - from) / 1000;
 
@@ -135,7 +157,8 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     ...config.attack,
     ann: { ...ATTACK_ANN_DEFAULTS, ...config.attack.ann },
     seed: `${config.seed}/attack`,
-    threads: config.threads,
+    threads,
+    pool,
   };
   checkModelName(attackOptions.model, '--attack-model');
   createModel('ann', attackOptions.ann);
@@ -188,7 +211,8 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
     ],
   }));
   const trained = await runTasks<TrainedModel>(tasks, {
-    threads: config.threads,
+    threads,
+    pool,
     onReport: (j, p) => {
       const progress = p as FitProgress;
       reportProgress(jobs[j].stage, `model-${j}`, progress.epoch / progress.epochs, progress.loss);

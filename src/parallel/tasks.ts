@@ -25,6 +25,8 @@ export interface Task {
 export interface RunTasksOptions {
   /** Most worker threads at once. Default: the number of CPU cores. */
   threads?: number;
+  /** Workers to run on instead of starting new ones; `threads` is then ignored. */
+  pool?: WorkerPool;
   onReport?: (taskIndex: number, message: unknown) => void;
 }
 
@@ -45,19 +47,16 @@ export function defaultThreads(): number {
 }
 
 export async function runTasks<T>(tasks: Task[], options: RunTasksOptions = {}): Promise<T[]> {
+  if (options.pool !== undefined && options.pool.size > 1 && tasks.length > 1) return options.pool.run<T>(tasks, options.onReport);
   const threads = Math.min(options.threads ?? defaultThreads(), tasks.length);
   if (threads <= 1) return runInline<T>(tasks, options);
 
-  const results = new Array<T>(tasks.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await runInWorker<T>(tasks[index], (message) => options.onReport?.(index, message));
-    }
-  };
-  await Promise.all(Array.from({ length: threads }, lane));
-  return results;
+  const pool = await WorkerPool.start(threads);
+  try {
+    return await pool.run<T>(tasks, options.onReport);
+  } finally {
+    await pool.close();
+  }
 }
 
 async function runInline<T>(tasks: Task[], options: RunTasksOptions): Promise<T[]> {
@@ -71,46 +70,108 @@ async function runInline<T>(tasks: Task[], options: RunTasksOptions): Promise<T[
 }
 
 /**
- * Source of the worker's script. From TypeScript sources (development) the
- * worker first registers tsx, the loader the sources already run under.
+ * Source of a pool worker's script: it imports the `preload` modules, then
+ * runs each task it receives and answers with reports and one result or
+ * error per task. From TypeScript sources (development) it first registers
+ * tsx, the loader the sources already run under.
  */
 function workerSource(): string {
   const fromSource = import.meta.url.endsWith('.ts');
   const loader = fromSource ? JSON.stringify(import.meta.resolve('tsx/esm/api')) : null;
   return `
 const { parentPort, workerData } = require('node:worker_threads');
-const ready = ${loader === null ? 'Promise.resolve()' : `import(${loader}).then((api) => api.register())`};
-ready
-  .then(() => import(workerData.module))
-  .then((module) => module[workerData.name](...workerData.args, (message) => parentPort.postMessage({ report: message })))
-  .then((result) => parentPort.postMessage({ result }))
-  .catch((error) => parentPort.postMessage({ error: { name: error?.name, message: error?.message, stack: error?.stack } }));
+const ready = (${loader === null ? 'Promise.resolve()' : `import(${loader}).then((api) => api.register())`})
+  .then(() => Promise.all(workerData.preload.map((module) => import(module))));
+parentPort.on('message', (task) => {
+  ready
+    .then(() => import(task.module))
+    .then((module) => module[task.name](...task.args, (message) => parentPort.postMessage({ id: task.id, report: message })))
+    .then((result) => parentPort.postMessage({ id: task.id, result }))
+    .catch((error) => parentPort.postMessage({ id: task.id, error: { name: error?.name, message: error?.message, stack: error?.stack } }));
+});
 `;
 }
 
-async function runInWorker<T>(task: Task, onReport: (message: unknown) => void): Promise<T> {
-  const { Worker } = await import('node:worker_threads');
-  return new Promise<T>((resolve, reject) => {
-    const worker = new Worker(workerSource(), { eval: true, workerData: task });
-    let settled = false;
-    worker.on('message', (message: { report?: unknown; result?: T; error?: { name: string; message: string; stack: string } }) => {
-      if ('report' in message) {
-        onReport(message.report);
-        return;
+interface WorkerMessage {
+  id: number;
+  report?: unknown;
+  result?: unknown;
+  error?: { name: string; message: string; stack: string };
+}
+
+/**
+ * Worker threads kept for several batches of tasks, so that a run pays their
+ * start-up (and, from sources, the TypeScript loader and module imports)
+ * once. Started before the data is loaded, the workers warm up meanwhile.
+ * Call `close()` when done; the pool keeps the process alive until then.
+ */
+export class WorkerPool {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onReport: (message: unknown) => void }>();
+
+  private constructor(private readonly workers: import('node:worker_threads').Worker[]) {
+    for (const worker of workers) {
+      worker.on('message', (message: WorkerMessage) => this.receive(message));
+      worker.on('error', (error) => this.failAll(error));
+      worker.on('exit', (code) => {
+        if (this.pending.size > 0) this.failAll(new Error(`a worker thread exited with code ${code} while tasks were running`));
+      });
+    }
+  }
+
+  /** Starts `threads` workers that import `preload` (module URLs) while the caller goes on. */
+  static async start(threads: number, preload: string[] = []): Promise<WorkerPool> {
+    const { Worker } = await import('node:worker_threads');
+    const source = workerSource();
+    return new WorkerPool(Array.from({ length: threads }, () => new Worker(source, { eval: true, workerData: { preload } })));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs `tasks` on the pool's workers, at most one per worker at a time, and returns their results in task order. */
+  async run<T>(tasks: Task[], onReport?: (taskIndex: number, message: unknown) => void): Promise<T[]> {
+    const results = new Array<T>(tasks.length);
+    let next = 0;
+    const lane = async (worker: import('node:worker_threads').Worker): Promise<void> => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = (await this.send(worker, tasks[index], (message) => onReport?.(index, message))) as T;
       }
-      settled = true;
-      void worker.terminate();
-      if (message.error !== undefined) reject(reviveError(message.error));
-      else resolve(message.result as T);
+    };
+    await Promise.all(this.workers.slice(0, tasks.length).map(lane));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private send(worker: import('node:worker_threads').Worker, task: Task, onReport: (message: unknown) => void): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onReport });
+      worker.postMessage({ id, module: task.module, name: task.name, args: task.args });
     });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`worker for ${task.name} exited with code ${code} before returning a result`));
-    });
-  });
+  }
+
+  private receive(message: WorkerMessage): void {
+    const entry = this.pending.get(message.id);
+    if (entry === undefined) return;
+    if ('report' in message) {
+      entry.onReport(message.report);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.error !== undefined) entry.reject(reviveError(message.error));
+    else entry.resolve(message.result);
+  }
+
+  private failAll(error: Error): void {
+    for (const entry of this.pending.values()) entry.reject(error);
+    this.pending.clear();
+  }
 }
 
 /** Rebuilds an error thrown in a worker, keeping user errors typed so the CLI still exits with code 2. */
