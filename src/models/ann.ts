@@ -20,6 +20,8 @@ import {
   validateFeatures,
   validateOptions,
   validateTrainingData,
+  checkModelJSON,
+  requireFitted,
 } from './validate.ts';
 
 export interface AnnOptions {
@@ -198,9 +200,7 @@ export class AnnClassifier implements Classifier {
   }
 
   static fromJSON(json: ModelJSON, backend: Backend = cpuBackend): AnnClassifier {
-    if (json.model !== 'ann' || json.formatVersion !== 1) {
-      throw new MiascopeError(`AnnClassifier.fromJSON: expected model 'ann' format 1, got model '${json.model}' format ${json.formatVersion}`);
-    }
+    checkModelJSON('AnnClassifier', json, 'ann');
     const model = new AnnClassifier(json.options as Partial<AnnOptions>, backend);
     const layers = (json.layers as Array<{ shape: number[]; activation: Activation; weight: number[]; bias: number[] }>).map(
       (layer) =>
@@ -215,8 +215,7 @@ export class AnnClassifier implements Classifier {
   }
 
   private requireFitted(call: string): FittedState {
-    if (this.state === null) throw new MiascopeError(`AnnClassifier.${call}: the model is not fitted; call fit(x, y) first`);
-    return this.state;
+    return requireFitted('AnnClassifier', this.state, call);
   }
 }
 

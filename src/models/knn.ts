@@ -6,7 +6,7 @@ import { matmul } from '../../engine/ops.ts';
 import { tensor, type Tensor } from '../../engine/tensor.ts';
 import { MiascopeError } from '../errors.ts';
 import { argmaxRows, type Classifier, type FitReport, type ModelJSON } from './classifier.ts';
-import { oneOf, positiveInteger, validateFeatures, validateOptions, validateTrainingData, type OptionRule } from './validate.ts';
+import { oneOf, positiveInteger, validateFeatures, validateOptions, validateTrainingData, type OptionRule, checkModelJSON, requireFitted } from './validate.ts';
 
 /**
  * Exact k-nearest-neighbour classification under the Euclidean distance.
@@ -448,9 +448,7 @@ export class KnnClassifier implements Classifier {
   }
 
   static fromJSON(json: ModelJSON, backend: Backend = cpuBackend): KnnClassifier {
-    if (json.model !== 'knn' || json.formatVersion !== 1) {
-      throw new MiascopeError(`KnnClassifier.fromJSON: expected model 'knn' format 1, got model '${json.model}' format ${json.formatVersion}`);
-    }
+    checkModelJSON('KnnClassifier', json, 'knn');
     const nFeatures = json.nFeatures as number;
     const x = json.x as number[];
     const y = json.y as number[];
@@ -466,8 +464,7 @@ export class KnnClassifier implements Classifier {
   }
 
   private requireFitted(call: string): FittedState {
-    if (this.state === null) throw new MiascopeError(`KnnClassifier.${call}: the model is not fitted; call fit(x, y) first`);
-    return this.state;
+    return requireFitted('KnnClassifier', this.state, call);
   }
 }
 

@@ -8,6 +8,8 @@ import {
   validateOptions,
   validateTrainingData,
   type OptionRule,
+  checkModelJSON,
+  requireFitted,
 } from './validate.ts';
 
 /**
@@ -523,9 +525,7 @@ export class LogisticRegression implements Classifier {
   }
 
   static fromJSON(json: ModelJSON): LogisticRegression {
-    if (json.model !== 'lr' || json.formatVersion !== 1) {
-      throw new MiascopeError(`LogisticRegression.fromJSON: expected model 'lr' format 1, got model '${json.model}' format ${json.formatVersion}`);
-    }
+    checkModelJSON('LogisticRegression', json, 'lr');
     const coefficients = json.coefficients as number[];
     const nFeatures = json.nFeatures as number;
     if (!Array.isArray(coefficients) || coefficients.length !== nFeatures || typeof json.intercept !== 'number') {
@@ -539,7 +539,6 @@ export class LogisticRegression implements Classifier {
   }
 
   private requireFitted(call: string): FittedState {
-    if (this.state === null) throw new MiascopeError(`LogisticRegression.${call}: the model is not fitted; call fit(x, y) first`);
-    return this.state;
+    return requireFitted('LogisticRegression', this.state, call);
   }
 }

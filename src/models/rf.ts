@@ -3,7 +3,7 @@ import { Rng } from '../../engine/rng.ts';
 import { MiascopeError } from '../errors.ts';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from './classifier.ts';
 import { binFeatures, growTree, leafOf, type Tree } from './cart.ts';
-import { positiveInteger, validateFeatures, validateOptions, validateTrainingData, type OptionRule } from './validate.ts';
+import { positiveInteger, validateFeatures, validateOptions, validateTrainingData, type OptionRule, checkModelJSON, requireFitted } from './validate.ts';
 
 export interface RandomForestOptions {
   /** Number of trees. Default 100. */
@@ -136,9 +136,7 @@ export class RandomForestClassifier implements Classifier {
   }
 
   static fromJSON(json: ModelJSON): RandomForestClassifier {
-    if (json.model !== 'rf' || json.formatVersion !== 1) {
-      throw new MiascopeError(`RandomForestClassifier.fromJSON: expected model 'rf' format 1, got model '${json.model}' format ${json.formatVersion}`);
-    }
+    checkModelJSON('RandomForestClassifier', json, 'rf');
     const model = new RandomForestClassifier(json.options as Partial<RandomForestOptions>);
     const trees = (json.trees as Array<Record<keyof Tree, number[]>>).map((tree) => ({
       feature: Int32Array.from(tree.feature),
@@ -152,8 +150,7 @@ export class RandomForestClassifier implements Classifier {
   }
 
   private requireFitted(call: string): FittedState {
-    if (this.state === null) throw new MiascopeError(`RandomForestClassifier.${call}: the model is not fitted; call fit(x, y) first`);
-    return this.state;
+    return requireFitted('RandomForestClassifier', this.state, call);
   }
 }
 

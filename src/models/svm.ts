@@ -7,7 +7,7 @@ import type { Classifier, FitOptions, FitReport, ModelJSON } from './classifier.
 import { KernelCache, RbfKernel } from './kernel-cache.ts';
 import { fitPlatt, plattProbability } from './platt.ts';
 import { solveSmo, type SmoSolution } from './smo.ts';
-import { positiveInteger, positiveNumber, validateFeatures, validateOptions, validateTrainingData, type OptionRule } from './validate.ts';
+import { positiveInteger, positiveNumber, validateFeatures, validateOptions, validateTrainingData, type OptionRule, checkModelJSON, requireFitted } from './validate.ts';
 
 export interface SvmOptions {
   /** Upper bound on the dual coefficients (inverse regularisation strength). Default 0.01. */
@@ -280,9 +280,7 @@ export class SvmClassifier implements Classifier {
   }
 
   static fromJSON(json: ModelJSON, backend: Backend = cpuBackend): SvmClassifier {
-    if (json.model !== 'svm' || json.formatVersion !== 1) {
-      throw new MiascopeError(`SvmClassifier.fromJSON: expected model 'svm' format 1, got model '${json.model}' format ${json.formatVersion}`);
-    }
+    checkModelJSON('SvmClassifier', json, 'svm');
     const model = new SvmClassifier(json.options as Partial<SvmOptions>, backend);
     const nFeatures = json.nFeatures as number;
     const gamma = json.gamma as number;
@@ -301,8 +299,7 @@ export class SvmClassifier implements Classifier {
   }
 
   private requireFitted(call: string): FittedState {
-    if (this.state === null) throw new MiascopeError(`SvmClassifier.${call}: the model is not fitted; call fit(x, y) first`);
-    return this.state;
+    return requireFitted('SvmClassifier', this.state, call);
   }
 }
 

@@ -76,3 +76,18 @@ export function validateFeatures(where: string, x: Matrix): void {
     }
   }
 }
+
+/** Returns a model's fitted state, or raises an error naming the class and the call to make first. */
+export function requireFitted<T>(className: string, state: T | null, call: string): T {
+  if (state === null) throw new MiascopeError(`${className}.${call}: the model is not fitted; call fit(x, y) first`);
+  return state;
+}
+
+/** Raises unless `json` was written by the model `model` in format `formatVersion`. */
+export function checkModelJSON(className: string, json: { model: string; formatVersion: number }, model: string, formatVersion = 1): void {
+  if (json.model !== model || json.formatVersion !== formatVersion) {
+    throw new MiascopeError(
+      `${className}.fromJSON: expected model '${model}' format ${formatVersion}, got model '${json.model}' format ${json.formatVersion}`,
+    );
+  }
+}
