@@ -106,8 +106,9 @@ export class CpuBackend implements Backend {
     const bias = f32(b);
     const out = new Float32Array(m * n);
     for (let i = 0; i < m; i++) out.set(bias, i * n);
-    matmul(f32(x), f32(w), m, k, n, false, false, out);
-    applyActivation(activation, out);
+    // ReLU is applied as the product is stored; other activations take a pass of their own.
+    matmul(f32(x), f32(w), m, k, n, false, false, out, activation === 'relu');
+    if (activation !== 'relu') applyActivation(activation, out);
     return out;
   }
 

@@ -20,7 +20,11 @@ const BLOCK_N = 256;
 // Elements of a transposed A (256 KiB) up to which Aᵀ·B reads A in place.
 const DIRECT_TN_LIMIT = 1 << 16;
 
-/** C[m×n] += A[m×k] · B[k×n] over p in [p0, pEnd) and j in [j0, jEnd). */
+/**
+ * C[m×n] += A[m×k] · B[k×n] over p in [p0, pEnd) and j in [j0, jEnd). With
+ * `relu` set (on the last panel of a fused dense layer) every stored value
+ * passes through ReLU, written branch-free as 0.5·(v + |v|).
+ */
 function accumulatePanel(
   a: Float32Array,
   b: Float32Array,
@@ -32,6 +36,7 @@ function accumulatePanel(
   pEnd: number,
   j0: number,
   jEnd: number,
+  relu = false,
 ): void {
   const m4 = m - (m % 4);
   const j4 = jEnd - ((jEnd - j0) % 4);
@@ -61,10 +66,22 @@ function accumulatePanel(
         x = a[a3 + p];
         c30 += x * y0; c31 += x * y1; c32 += x * y2; c33 += x * y3;
       }
-      c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
-      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
-      c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
-      c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+      c[r0] = relu ? 0.5 * (c00 + Math.abs(c00)) : c00;
+      c[r0 + 1] = relu ? 0.5 * (c01 + Math.abs(c01)) : c01;
+      c[r0 + 2] = relu ? 0.5 * (c02 + Math.abs(c02)) : c02;
+      c[r0 + 3] = relu ? 0.5 * (c03 + Math.abs(c03)) : c03;
+      c[r1] = relu ? 0.5 * (c10 + Math.abs(c10)) : c10;
+      c[r1 + 1] = relu ? 0.5 * (c11 + Math.abs(c11)) : c11;
+      c[r1 + 2] = relu ? 0.5 * (c12 + Math.abs(c12)) : c12;
+      c[r1 + 3] = relu ? 0.5 * (c13 + Math.abs(c13)) : c13;
+      c[r2] = relu ? 0.5 * (c20 + Math.abs(c20)) : c20;
+      c[r2 + 1] = relu ? 0.5 * (c21 + Math.abs(c21)) : c21;
+      c[r2 + 2] = relu ? 0.5 * (c22 + Math.abs(c22)) : c22;
+      c[r2 + 3] = relu ? 0.5 * (c23 + Math.abs(c23)) : c23;
+      c[r3] = relu ? 0.5 * (c30 + Math.abs(c30)) : c30;
+      c[r3 + 1] = relu ? 0.5 * (c31 + Math.abs(c31)) : c31;
+      c[r3 + 2] = relu ? 0.5 * (c32 + Math.abs(c32)) : c32;
+      c[r3 + 3] = relu ? 0.5 * (c33 + Math.abs(c33)) : c33;
     }
 
     // Columns right of the last full tile, two at a time (4 × 2 tiles), then in 4 × 1 tiles.
@@ -85,8 +102,14 @@ function accumulatePanel(
         x = a[a3 + p];
         c30 += x * y0; c31 += x * y1;
       }
-      c[r0] = c00; c[r0 + n] = c10; c[r0 + 2 * n] = c20; c[r0 + 3 * n] = c30;
-      c[r0 + 1] = c01; c[r0 + n + 1] = c11; c[r0 + 2 * n + 1] = c21; c[r0 + 3 * n + 1] = c31;
+      c[r0] = relu ? 0.5 * (c00 + Math.abs(c00)) : c00;
+      c[r0 + n] = relu ? 0.5 * (c10 + Math.abs(c10)) : c10;
+      c[r0 + 2 * n] = relu ? 0.5 * (c20 + Math.abs(c20)) : c20;
+      c[r0 + 3 * n] = relu ? 0.5 * (c30 + Math.abs(c30)) : c30;
+      c[r0 + 1] = relu ? 0.5 * (c01 + Math.abs(c01)) : c01;
+      c[r0 + n + 1] = relu ? 0.5 * (c11 + Math.abs(c11)) : c11;
+      c[r0 + 2 * n + 1] = relu ? 0.5 * (c21 + Math.abs(c21)) : c21;
+      c[r0 + 3 * n + 1] = relu ? 0.5 * (c31 + Math.abs(c31)) : c31;
     }
     for (; j < jEnd; j++) {
       const r0 = i * n + j;
@@ -98,7 +121,10 @@ function accumulatePanel(
         c2 += a[a2 + p] * y;
         c3 += a[a3 + p] * y;
       }
-      c[r0] = c0; c[r0 + n] = c1; c[r0 + 2 * n] = c2; c[r0 + 3 * n] = c3;
+      c[r0] = relu ? 0.5 * (c0 + Math.abs(c0)) : c0;
+      c[r0 + n] = relu ? 0.5 * (c1 + Math.abs(c1)) : c1;
+      c[r0 + 2 * n] = relu ? 0.5 * (c2 + Math.abs(c2)) : c2;
+      c[r0 + 3 * n] = relu ? 0.5 * (c3 + Math.abs(c3)) : c3;
     }
   }
 
@@ -114,12 +140,15 @@ function accumulatePanel(
         c2 += x * b[bp + 2];
         c3 += x * b[bp + 3];
       }
-      c[cRow + j] = c0; c[cRow + j + 1] = c1; c[cRow + j + 2] = c2; c[cRow + j + 3] = c3;
+      c[cRow + j] = relu ? 0.5 * (c0 + Math.abs(c0)) : c0;
+      c[cRow + j + 1] = relu ? 0.5 * (c1 + Math.abs(c1)) : c1;
+      c[cRow + j + 2] = relu ? 0.5 * (c2 + Math.abs(c2)) : c2;
+      c[cRow + j + 3] = relu ? 0.5 * (c3 + Math.abs(c3)) : c3;
     }
     for (let j = j4; j < jEnd; j++) {
       let sum = c[cRow + j];
       for (let p = p0, bp = p0 * n + j; p < pEnd; p++, bp += n) sum += a[aRow + p] * b[bp];
-      c[cRow + j] = sum;
+      c[cRow + j] = relu ? 0.5 * (sum + Math.abs(sum)) : sum;
     }
   }
 }
@@ -252,6 +281,7 @@ export function matmul(
   transA: boolean,
   transB: boolean,
   c: Float32Array = new Float32Array(m * n),
+  relu = false,
 ): Float32Array {
   if (m === 0 || n === 0 || k === 0) return c;
   const right = transB ? transpose(b, n, k) : b;
@@ -265,7 +295,7 @@ export function matmul(
     for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
       const pEnd = Math.min(p0 + BLOCK_K, k);
       if (directTN) accumulatePanelTN(left, right, c, m, n, p0, pEnd, j0, jEnd);
-      else accumulatePanel(left, right, c, m, k, n, p0, pEnd, j0, jEnd);
+      else accumulatePanel(left, right, c, m, k, n, p0, pEnd, j0, jEnd, relu && pEnd === k);
     }
   }
   return c;
