@@ -49,8 +49,11 @@ export class Rng {
 
   /** Shuffles `values` in place (Fisher–Yates) and returns it. */
   shuffle<T extends { length: number; [index: number]: any }>(values: T): T {
+    // The generator is a closure over its own state, so it can be called without `this`; a local
+    // reference keeps the method lookup out of this loop, which runs once per epoch over the data.
+    const next = this.next;
     for (let i = values.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
+      const j = Math.floor(next() * (i + 1));
       const swap = values[i];
       values[i] = values[j];
       values[j] = swap;
