@@ -215,13 +215,7 @@ function assemble(
     throw labelNotFound(options.label, columnNames);
   }
 
-  const build = buildTable(columnNames, rows, {
-    missingValues: options.missingValues,
-    missingPolicy: options.missingPolicy,
-    columnTypes: options.columnTypes,
-    requiredColumns: [options.label],
-    describeRow,
-  });
+  const build = tableWithPolicy(columnNames, rows, describeRow, options, [options.label]);
   const split = splitLabel(build.table, options.label, { positive: options.positive });
 
   return {
@@ -248,12 +242,7 @@ function assembleByMixture(
   if (options.label !== undefined && !columnNames.includes(options.label)) {
     throw labelNotFound(options.label, columnNames);
   }
-  const build = buildTable(columnNames, rows, {
-    missingValues: options.missingValues,
-    missingPolicy: options.missingPolicy,
-    columnTypes: options.columnTypes,
-    describeRow,
-  });
+  const build = tableWithPolicy(columnNames, rows, describeRow, options, []);
   const features: Table = { columns: build.table.columns.filter((column) => column.name !== options.label), rows: build.table.rows };
   const { y } = binarizeByGaussianMixture(features, options.binarizeSeed ?? 0);
   const positives = y.reduce((sum, label) => sum + label, 0);
@@ -269,6 +258,23 @@ function assembleByMixture(
     droppedRows: build.droppedRows,
     imputedCells: build.imputedCells,
   };
+}
+
+/** Builds the typed table with the dataset options' missing-value policy and column types. */
+function tableWithPolicy(
+  columnNames: readonly string[],
+  rows: string[][],
+  describeRow: (index: number) => string,
+  options: DatasetOptions,
+  requiredColumns: string[],
+) {
+  return buildTable(columnNames, rows, {
+    missingValues: options.missingValues,
+    missingPolicy: options.missingPolicy,
+    columnTypes: options.columnTypes,
+    requiredColumns,
+    describeRow,
+  });
 }
 
 function describeLine(csv: CsvData, index: number): string {
