@@ -11,7 +11,7 @@ export class Matrix {
     data?: Float32Array,
   ) {
     if (data && data.length !== rows * cols) {
-      throw new RangeError(`Matrix: data holds ${data.length} values, shape [${rows}, ${cols}] needs ${rows * cols}`);
+      throw new RangeError(`Matrix: data contains ${data.length} values, shape [${rows}, ${cols}] needs ${rows * cols}`);
     }
     this.data = data ?? new Float32Array(rows * cols);
   }
@@ -34,7 +34,7 @@ export class Matrix {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
-  /** The rows at `indices`, copied, in that order. */
+  /** Copies the rows at `indices`, in that order. */
   takeRows(indices: ArrayLike<number>): Matrix {
     const out = new Matrix(indices.length, this.cols);
     for (let r = 0; r < indices.length; r++) {
@@ -44,7 +44,7 @@ export class Matrix {
     return out;
   }
 
-  /** The columns at `indices`, copied, in that order. */
+  /** Copies the columns at `indices`, in that order. */
   takeColumns(indices: ArrayLike<number>): Matrix {
     const out = new Matrix(this.rows, indices.length);
     for (let i = 0; i < this.rows; i++) {

@@ -78,7 +78,7 @@ export function scale(x: Tensor, factor: number): Tensor {
   return record(make(x, x.backend.scale(x.storage, factor), x.shape), 'scale', [x], { factor });
 }
 
-/** The same values under another shape of equal size. */
+/** Views the same values under another shape of equal size. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   if (sizeOf(shape) !== x.size) {
     throw new RangeError(`reshape: cannot view ${formatShape(x.shape)} (${x.size} values) as ${formatShape(shape)}`);

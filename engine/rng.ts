@@ -49,8 +49,8 @@ export class Rng {
 
   /** Shuffles `values` in place (Fisher–Yates) and returns it. */
   shuffle<T extends { length: number; [index: number]: any }>(values: T): T {
-    // The generator is a closure over its own state, so it can be called without `this`; a local
-    // reference keeps the method lookup out of this loop, which runs once per epoch over the data.
+    // The generator is a closure over its own state, so it can be called without `this`.
+    // A local reference keeps the method lookup out of this loop, which runs once per epoch.
     const next = this.next;
     for (let i = values.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
@@ -61,7 +61,7 @@ export class Rng {
     return values;
   }
 
-  /** A random permutation of 0 … n−1. */
+  /** Returns a random permutation of 0 … n−1. */
   permutation(n: number): Int32Array {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;

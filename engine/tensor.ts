@@ -4,9 +4,9 @@ import { formatShape, sizeOf, type Shape } from './shape.ts';
 import { backward } from './autograd.ts';
 
 /**
- * How a tensor was computed, kept while gradients are recorded: the op's name
- * (a key of the gradient table), its inputs, and whatever the gradient rule
- * needs (saved tensors, labels, flags).
+ * The record of the op that computed a tensor, kept while gradients are
+ * recorded: the op's name (a key of the gradient table), its inputs, and
+ * whatever the gradient rule needs (saved tensors, labels, flags).
  */
 export interface TapeEntry {
   op: string;
@@ -26,7 +26,7 @@ export class Tensor {
     public requiresGrad = false,
   ) {
     if (storage.length !== sizeOf(shape)) {
-      throw new RangeError(`Tensor: storage holds ${storage.length} values, shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
+      throw new RangeError(`Tensor: storage contains ${storage.length} values, shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
     }
   }
 
@@ -43,12 +43,12 @@ export class Tensor {
     return this.backend.readSync(this.storage);
   }
 
-  /** A copy of the values on the host, from any backend. */
+  /** Copies the values to the host, from any backend. */
   data(): Promise<Float32Array> {
     return this.backend.read(this.storage);
   }
 
-  /** The value of a one-element tensor. */
+  /** Returns the value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new RangeError(`Tensor.item: needs one element, shape is ${formatShape(this.shape)}`);
     return this.dataSync()[0];
@@ -59,7 +59,7 @@ export class Tensor {
     backward(this);
   }
 
-  /** A tensor that shares the values but is cut from the tape. */
+  /** Returns a tensor that shares the values but is cut from the tape. */
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.backend, false);
   }
@@ -70,7 +70,7 @@ export interface TensorOptions {
   backend?: Backend;
 }
 
-/** A tensor from values (copied) and a shape; a flat array of one element makes a scalar when no shape is given. */
+/** Creates a tensor from values (copied) and a shape, by default a 1-D shape of the values' length. */
 export function tensor(values: ArrayLike<number>, shape: Shape = [values.length], options: TensorOptions = {}): Tensor {
   const backend = options.backend ?? cpuBackend;
   const data = values instanceof Float32Array ? values : Float32Array.from(values);

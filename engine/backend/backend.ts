@@ -1,7 +1,7 @@
 import type { Shape } from '../shape.ts';
 
 /**
- * Memory that holds a tensor's values on one backend: a Float32Array on the
+ * Memory that contains a tensor's values on one backend: a Float32Array on the
  * CPU, a device buffer on a GPU. `length` counts float32 elements.
  */
 export interface Storage {

@@ -214,6 +214,7 @@ function formatModelProperties(model: ModelProperties): string[] {
     property === null ? 'n/a' : Number.isFinite(property.value) ? fixed(property.value) : 'n/a (a group has no records for it)';
   const row = (label: string, text: string): string => `  ${label.padEnd(27)}${text}`;
   const lines = ['Target model properties (sound protocol; the paper protocol\'s forms in brackets):'];
+
   const groups = model.protectedAttribute;
   if (groups === null) {
     lines.push('  fairness: no protected attribute (give one with --protected COL[=VALUE])');
@@ -225,11 +226,13 @@ function formatModelProperties(model: ModelProperties): string[] {
       row('δ_i individual fairness', `${value(model.individualFairness)}  (output distance vs record distance, over record pairs of any group)`),
     );
   }
+
   const paperGroups = model.paper.groups.trainingRecords;
   lines.push(
     `  paper groups: g1 = ${model.paper.groups.g1} (${count(paperGroups[1])} training records), g0 = the rest (${count(paperGroups[0])})`,
     row('  δ_g, δ_p, δ_i', `[${value(model.paper.groupFairness)}, precision gap ${value(model.paper.predictiveFairness)}, group-share gap ${value(model.paper.individualFairness)}]`),
   );
+
   lines.push(row('δ_mi indistinguishability', `${value(model.indistinguishability)} nats`));
   const membership = model.membershipInformation;
   lines.push(
@@ -246,6 +249,7 @@ function formatModelProperties(model: ModelProperties): string[] {
         : `${value(membership)} bits (no-leakage baseline ${fixed(membership.noLeakageBaseline)}: the estimate's bias with ${membership.repeats} models on ${count(membership.poolRecords)} records)`,
     ),
   );
+
   if (model.attackByGroup !== null) {
     const { g0, g1 } = model.attackByGroup;
     lines.push(

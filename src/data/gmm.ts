@@ -60,7 +60,7 @@ export function fitGaussianMixture(x: Matrix, options: GaussianMixtureOptions = 
   return best!;
 }
 
-/** One EM run from one k-means++ start. */
+/** Runs EM once from one k-means++ start. */
 function fitFromStart(x: Matrix, options: GaussianMixtureOptions, rng: Rng): GaussianMixture {
   const k = options.components ?? 2;
   const maxIterations = options.maxIterations ?? 200;

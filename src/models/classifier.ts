@@ -12,7 +12,7 @@ export interface FitOptions {
   onProgress?: (progress: FitProgress) => void;
 }
 
-/** What a fit did: enough to tell a converged model from a failed one. */
+/** The outcome of a fit: enough to tell a converged model from a failed one. */
 export interface FitReport {
   epochs: number;
   /** Mean training loss per epoch, natural log; the last entry is the final loss. */
@@ -27,7 +27,7 @@ export interface ModelJSON {
 }
 
 /**
- * A probabilistic classifier. `x` is [nSamples × nFeatures], `y` holds class
+ * A probabilistic classifier. `x` is [nSamples × nFeatures], `y` contains class
  * indices 0 … nClasses−1. `predictProba` returns [nSamples × nClasses] with
  * rows summing to 1, columns in class order (binary problems get two columns).
  */

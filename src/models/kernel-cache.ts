@@ -231,7 +231,7 @@ export class KernelCache {
     this.capacityRows = Math.floor(budgetBytes / rowBytes);
     if (this.capacityRows < 2) {
       throw new RangeError(
-        `KernelCache: a budget of ${budgetBytes} bytes holds fewer than 2 kernel rows of ${rowBytes} bytes; raise the cache size to at least ${2 * rowBytes} bytes`,
+        `KernelCache: a budget of ${budgetBytes} bytes fits fewer than 2 kernel rows of ${rowBytes} bytes; raise the cache size to at least ${2 * rowBytes} bytes`,
       );
     }
     this.activeIndices = Int32Array.from({ length: training.rows }, (_, i) => i);
@@ -275,7 +275,7 @@ export class KernelCache {
    */
   async fetch(indices: readonly number[]): Promise<Float32Array[]> {
     if (indices.length > this.capacityRows) {
-      throw new RangeError(`KernelCache.fetch: ${indices.length} rows requested at once, the cache holds ${this.capacityRows}`);
+      throw new RangeError(`KernelCache.fetch: ${indices.length} rows requested at once, the cache fits ${this.capacityRows}`);
     }
     const result: Float32Array[] = new Array(indices.length);
     const missing: number[] = [];

@@ -20,7 +20,7 @@ export interface SvmOptions {
   shrinking: boolean;
   /** Kernel-row cache size in MiB (2^20 bytes), per solve. Default 100. */
   cacheSizeMb: number;
-  /** SMO iteration limit; the fit report says when it ran out. Default 10,000,000. */
+  /** SMO iteration limit; the fit report records when it ran out. Default 10,000,000. */
   maxIterations: number;
   /** Cross-validation folds whose held-out decision values fit the Platt sigmoid. Default 5. */
   probabilityFolds: number;
@@ -57,7 +57,7 @@ const OPTION_RULES = {
   probabilityFolds: foldsRule,
 };
 
-/** What an SVM fit did, beyond the common report. */
+/** The outcome of an SVM fit, beyond the common report. */
 export interface SvmFitReport extends FitReport {
   /** SMO iterations of the final solve on all training rows. */
   iterations: number;

@@ -71,7 +71,7 @@ async function runInline<T>(tasks: Task[], options: RunTasksOptions): Promise<T[
 
 /**
  * Source of a pool worker's script: it imports the `preload` modules, then
- * runs each task it receives and answers with reports and one result or
+ * runs each task it receives and posts back reports and one result or
  * error per task. From TypeScript sources (development) it first registers
  * tsx, the loader the sources already run under.
  */

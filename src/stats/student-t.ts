@@ -2,7 +2,7 @@ import jstat from 'jstat';
 
 const { studentt } = jstat.jStat;
 
-/** The p-quantile of Student's t distribution with `degreesOfFreedom` (> 0). */
+/** Returns the p-quantile of Student's t distribution with `degreesOfFreedom` (> 0). */
 export function studentTQuantile(p: number, degreesOfFreedom: number): number {
   return studentt.inv(p, degreesOfFreedom);
 }

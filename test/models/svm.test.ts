@@ -56,7 +56,8 @@ test('smo solution satisfies KKT on separable blobs', async () => {
     const margin = signs[i] * decision;
     assert.ok(margin > 0, `row ${i} is on the wrong side: y·f = ${margin}`);
     const alpha = solution.alpha[i];
-    assert.ok(alpha >= 0 && alpha <= C, `α_${i} = ${alpha} is outside [0, C]`);
+    assert.ok(alpha >= 0, `α_${i} = ${alpha} is negative`);
+    assert.ok(alpha <= C, `α_${i} = ${alpha} exceeds C`);
     if (alpha === 0) assert.ok(margin >= 1 - slack, `row ${i}: α = 0 but y·f = ${margin}`);
     else if (alpha === C) assert.ok(margin <= 1 + slack, `row ${i}: α = C but y·f = ${margin}`);
     else assert.ok(Math.abs(margin - 1) <= slack, `row ${i}: free α but y·f = ${margin}`);

@@ -155,7 +155,7 @@ function accumulatePanel(
 
 /**
  * C[m×n] += Aᵀ · B with A stored [k×m], over p in [p0, pEnd) and j in [j0, jEnd).
- * Row p of A holds column p of op(A), so a 4 × 4 tile of C reads 4 adjacent
+ * Row p of A is column p of op(A), so a 4 × 4 tile of C reads 4 adjacent
  * values of A and 4 of B per step of p, as the NN kernel does, without a copy.
  */
 function accumulatePanelTN(
@@ -286,7 +286,7 @@ export function matmul(
   if (m === 0 || n === 0 || k === 0) return c;
   const right = transB ? transpose(b, n, k) : b;
   // Aᵀ·B runs on its own kernel while A is small enough for its strided rows to
-  // stay in cache; larger A is copied to row-major like any transposed operand.
+  // stay in cache. A larger A is copied to row-major like any transposed operand.
   const directTN = transA && m * k <= DIRECT_TN_LIMIT;
   const left = transA && !directTN ? transpose(a, k, m) : a;
 
