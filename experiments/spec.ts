@@ -1,0 +1,91 @@
+import type { DatasetOptions } from '../src/data/datasets.ts';
+
+/**
+ * The shape of an experiment: one spec per figure or table of Tonni et al.,
+ * "Data and Model Dependencies of Membership Inference Attack" (2020). A spec
+ * is data (the grid, the trials per point, the datasets of each profile) plus
+ * a trial function; the runner expands it into trials, seeds them, runs them
+ * on worker threads and appends each result to results.jsonl.
+ */
+
+/** `quick`: few trials and small sizes, minutes on two cores. `paper`: the paper's grid and trial counts. */
+export type Profile = 'quick' | 'paper';
+
+/** `sound` (the default) or `paper` (the authors' published code); see the protocol table of the docs. */
+export type Protocol = 'sound' | 'paper';
+
+export type Value = string | number | boolean | null;
+
+/** One point of the grid: the value of each varied setting, e.g. `{ classBalance: 0.2 }`. */
+export type Point = Record<string, Value>;
+
+export interface ProfileSettings {
+  /** Grid points, in plotting order. */
+  points: Point[];
+  /** Independent trials per point, each with its own seed. */
+  trials: number;
+  /** Datasets the profile runs on when the command names none: `adult`, `texas`, `purchase`. */
+  datasets: string[];
+  /** Constants of the profile that the trial function reads (sizes, epochs, pool sizes). */
+  settings: Record<string, Value>;
+}
+
+/** Everything that decides a trial's result; the runner builds it, the trial function reads it. */
+export interface TrialInput {
+  experiment: string;
+  /** `adult`, `texas`, `purchase` or a CSV path. */
+  dataset: string;
+  /** Where Texas and Purchase are read from, label column of a CSV, and the like. */
+  datasetOptions: DatasetOptions;
+  protocol: Protocol;
+  profile: Profile;
+  point: Point;
+  /** 0-based index of the trial within its point. */
+  trial: number;
+  /** Derived by the runner from the experiment, dataset, protocol, point and trial, never from the worker or shard. */
+  seed: number;
+  settings: Record<string, Value>;
+}
+
+/**
+ * What a trial measured, flat so that it aggregates and prints as columns.
+ * Names in camelCase; probabilities and accuracies in [0, 1], entropies in
+ * bits, I_X and δ_mi in the unit their property reports. Every trial that
+ * trains a target reports at least `targetTrainAccuracy`, `targetTestAccuracy`,
+ * `attackAccuracy`, `attackBalancedAccuracy`, `attackAuc`, `attackTprAt1Fpr`,
+ * `attackAdvantage` and `trivialAccuracy`; null marks a value the trial could
+ * not define (for example a fairness gap with an empty group).
+ */
+export interface TrialOutput {
+  metrics: Record<string, number | null>;
+  /** Realised values of the sampled data (the class balance actually drawn, and so on). */
+  data?: Record<string, Value>;
+}
+
+/** How the report shows an experiment's aggregated results. */
+export type ExperimentView =
+  /** Mean and 95% interval of each metric against a varied setting `x`, one line per `series` value. */
+  | { kind: 'sweep'; x: string; series?: string; xScale?: 'linear' | 'log' }
+  /** One dot per trial, metric against `x` (a point setting or a measured metric). */
+  | { kind: 'scatter'; x: string }
+  /** A grid of mean `value` over settings `x` and `y`. */
+  | { kind: 'heatmap'; x: string; y: string; value: string }
+  /** Correlations between pooled metrics of other experiments. */
+  | { kind: 'correlations' };
+
+export interface ExperimentSpec {
+  /** e.g. `fig4-class-balance`. */
+  id: string;
+  /** The paper's caption, shortened, e.g. `Figure 4: attack accuracy against class balance`. */
+  title: string;
+  /** The paper's claim this experiment tests, in one sentence. */
+  claim: string;
+  profiles: Record<Profile, ProfileSettings>;
+  /** Metrics the report plots and tabulates, in order; the first is the headline. */
+  metrics: string[];
+  view: ExperimentView;
+  /** Runs one trial. Must depend only on its input, so results match whatever the worker count or sharding. */
+  run(input: TrialInput): Promise<TrialOutput>;
+  /** Experiments whose results this one pools instead of running trials of its own (table4). */
+  pools?: string[];
+}
