@@ -236,8 +236,39 @@ function accumulatePanelTN(
     }
   }
 
-  // Rows below the last full tile, in 1 × 4 tiles, then single elements.
-  for (let i = m4; i < m; i++) {
+  // Rows below the last full tile: a pair of rows in 2 × 4 tiles (the 14-feature
+  // weight gradient spends an eighth of its work here), then 1 × 4 tiles, then single elements.
+  let iRest = m4;
+  if (m - m4 >= 2) {
+    const cRow = m4 * n;
+    for (let j = j0; j < j4; j += 4) {
+      const r0 = cRow + j;
+      const r1 = r0 + n;
+      let c00 = c[r0], c01 = c[r0 + 1], c02 = c[r0 + 2], c03 = c[r0 + 3];
+      let c10 = c[r1], c11 = c[r1 + 1], c12 = c[r1 + 2], c13 = c[r1 + 3];
+      for (let p = p0, ap = p0 * m + m4, bp = p0 * n + j; p < pEnd; p++, ap += m, bp += n) {
+        const y0 = b[bp], y1 = b[bp + 1], y2 = b[bp + 2], y3 = b[bp + 3];
+        let x = a[ap];
+        c00 += x * y0; c01 += x * y1; c02 += x * y2; c03 += x * y3;
+        x = a[ap + 1];
+        c10 += x * y0; c11 += x * y1; c12 += x * y2; c13 += x * y3;
+      }
+      c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
+      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
+    }
+    for (let j = j4; j < jEnd; j++) {
+      let s0 = c[cRow + j], s1 = c[cRow + n + j];
+      for (let p = p0, ap = p0 * m + m4, bp = p0 * n + j; p < pEnd; p++, ap += m, bp += n) {
+        const y = b[bp];
+        s0 += a[ap] * y;
+        s1 += a[ap + 1] * y;
+      }
+      c[cRow + j] = s0;
+      c[cRow + n + j] = s1;
+    }
+    iRest = m4 + 2;
+  }
+  for (let i = iRest; i < m; i++) {
     const cRow = i * n;
     for (let j = j0; j < j4; j += 4) {
       let c0 = c[cRow + j], c1 = c[cRow + j + 1], c2 = c[cRow + j + 2], c3 = c[cRow + j + 3];
