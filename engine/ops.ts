@@ -168,3 +168,38 @@ export function dense(x: Tensor, w: Tensor, b: Tensor, activation: Activation = 
   const out = make(x, x.backend.dense(x.storage, w.storage, b.storage, m, k, n, activation), [m, n]);
   return record(out, 'dense', [x, w, b], { activation });
 }
+
+/**
+ * Rows `indices` of a 2-D tensor, as [indices.length × cols]: how training
+ * takes a minibatch from features uploaded once. Not differentiable, so x must
+ * not require gradients.
+ */
+export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
+  if (x.rank !== 2) throw new RangeError(`gatherRows: needs a 2-D tensor, got ${formatShape(x.shape)}`);
+  if (x.requiresGrad) throw new Error('gatherRows: has no gradient; gather from a tensor that does not require gradients');
+  const [rows, cols] = x.shape;
+  for (let r = 0; r < indices.length; r++) {
+    if (!(indices[r] >= 0 && indices[r] < rows)) throw new RangeError(`gatherRows: index ${indices[r]} at position ${r} is outside 0…${rows - 1}`);
+  }
+  return make(x, x.backend.gatherRows(x.storage, cols, indices), [indices.length, cols]);
+}
+
+function pairwiseShapes(op: string, a: Tensor, b: Tensor): [number, number, number] {
+  sameBackend(op, a, b);
+  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[1]) {
+    throw new RangeError(`${op}: needs A [m × d] and B [n × d], got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  return [a.shape[0], b.shape[0], a.shape[1]];
+}
+
+/** Squared Euclidean distances between the rows of A [m × d] and of B [n × d], as [m × n]. Not differentiable. */
+export function squaredDistances(a: Tensor, b: Tensor): Tensor {
+  const [m, n, d] = pairwiseShapes('squaredDistances', a, b);
+  return make(a, a.backend.squaredDistances(a.storage, b.storage, m, n, d), [m, n]);
+}
+
+/** RBF kernel exp(−γ‖a − b‖²) between the rows of A [m × d] and of B [n × d], as [m × n]. Not differentiable. */
+export function rbfKernel(a: Tensor, b: Tensor, gamma: number): Tensor {
+  const [m, n, d] = pairwiseShapes('rbfKernel', a, b);
+  return make(a, a.backend.rbfKernel(a.storage, b.storage, m, n, d, gamma), [m, n]);
+}

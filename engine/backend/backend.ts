@@ -19,6 +19,8 @@ export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
  */
 export interface Backend {
   readonly name: 'cpu' | 'webgpu';
+  /** True when storages live in host memory, so that readSync works and costs no copy. */
+  readonly hostMemory: boolean;
 
   fromArray(values: Float32Array): Storage;
   zeros(length: number): Storage;
@@ -26,6 +28,14 @@ export interface Backend {
   read(storage: Storage): Promise<Float32Array>;
   /** Synchronous read, for backends that have host memory; others throw. */
   readSync(storage: Storage): Float32Array;
+
+  /**
+   * Opens a memory scope: storages allocated until the matching endScope are
+   * released then, except those in `keep`, which pass to the enclosing scope.
+   * The CPU backend leaves memory to the garbage collector and ignores scopes.
+   */
+  beginScope(): void;
+  endScope(keep: Storage[]): void;
 
   /** C[m×n] = op(A) · op(B), where op(A) is [m×k] and op(B) is [k×n]. */
   matmul(a: Storage, b: Storage, m: number, k: number, n: number, transA: boolean, transB: boolean): Storage;
@@ -48,6 +58,16 @@ export interface Backend {
   softmaxCrossEntropy(logits: Storage, labels: Int32Array, rows: number, cols: number): { loss: Storage; probs: Storage };
   /** d(mean loss)/d(logits) = (probs − onehot(labels)) · dLoss / rows. */
   softmaxCrossEntropyGrad(probs: Storage, labels: Int32Array, rows: number, cols: number, dLoss: Storage): Storage;
+
+  /** Rows `indices` of a row-major matrix with `cols` columns, as [indices.length × cols]. */
+  gatherRows(x: Storage, cols: number, indices: Int32Array): Storage;
+  /** In place: total ← total + factor · x, elementwise. */
+  accumulate(total: Storage, x: Storage, factor: number): void;
+
+  /** D[m×n] with D[i, j] = Σ_p (A[i, p] − B[j, p])² for A [m×d] and B [n×d], both row-major. */
+  squaredDistances(a: Storage, b: Storage, m: number, n: number, d: number): Storage;
+  /** K[m×n] with K[i, j] = exp(−γ · Σ_p (A[i, p] − B[j, p])²), the RBF kernel between the rows of A and of B. */
+  rbfKernel(a: Storage, b: Storage, m: number, n: number, d: number, gamma: number): Storage;
 
   /** In place: v ← μ·v + g + λ·p; p ← p − lr·v (Nesterov: p ← p − lr·(g + λ·p + μ·v)). */
   sgdUpdate(param: Storage, grad: Storage, velocity: Storage, options: SgdUpdate): void;

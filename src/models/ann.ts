@@ -1,13 +1,15 @@
 import { noGrad } from '../../engine/autograd.ts';
 import type { Activation, Backend } from '../../engine/backend/backend.ts';
 import { cpuBackend } from '../../engine/backend/cpu/index.ts';
+import { backendByName, type BackendName } from '../../engine/backend/select.ts';
 import { Matrix, type Labels } from '../../engine/matrix.ts';
+import { ScalarSum, tidy } from '../../engine/memory.ts';
 import { Dense } from '../../engine/nn/dense.ts';
 import type { Initializer } from '../../engine/nn/init.ts';
-import { softmax, softmaxCrossEntropy } from '../../engine/ops.ts';
+import { gatherRows, softmax, softmaxCrossEntropy } from '../../engine/ops.ts';
 import { Adam, SGD, type Optimizer } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
-import { Tensor, tensor } from '../../engine/tensor.ts';
+import { tensor } from '../../engine/tensor.ts';
 import { MiascopeError } from '../errors.ts';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from './classifier.ts';
 import {
@@ -76,21 +78,21 @@ const OPTION_RULES = {
   initializer: oneOf('he', 'xavier'),
 };
 
-interface FittedState {
-  layers: Dense[];
-  nFeatures: number;
-  nClasses: number;
+/** A dense layer's parameters in host memory, as toJSON writes them. */
+interface HostLayer {
+  shape: [number, number];
+  activation: Activation;
+  weight: Float32Array;
+  bias: Float32Array;
 }
 
-/** Rows of a matrix as a tensor on `backend`, gathered in `order[start … end)`. */
-function gatherBatch(x: Matrix, order: Int32Array, start: number, end: number, backend: Backend): Tensor {
-  const cols = x.cols;
-  const batch = new Float32Array((end - start) * cols);
-  for (let r = start, to = 0; r < end; r++) {
-    const from = order[r] * cols;
-    for (let j = 0; j < cols; j++, to++) batch[to] = x.data[from + j];
-  }
-  return tensor(batch, [end - start, cols], { backend });
+interface FittedState {
+  /** Host copies of the final parameters, read once at the end of fit. */
+  hostLayers: HostLayer[];
+  /** The layers on the backend, built from hostLayers on first use after fromJSON. */
+  layers: Dense[] | null;
+  nFeatures: number;
+  nClasses: number;
 }
 
 /**
@@ -103,24 +105,34 @@ export class AnnClassifier implements Classifier {
   readonly options: AnnOptions;
   private state: FittedState | null = null;
 
+  /**
+   * `backend` is a Backend or its name; 'webgpu' opens the process's shared
+   * WebGPU device at the first fit or predict. Default: the CPU backend.
+   */
   constructor(
     options: Partial<AnnOptions> = {},
-    readonly backend: Backend = cpuBackend,
+    readonly backend: Backend | BackendName = cpuBackend,
   ) {
     this.options = { ...ANN_DEFAULTS, ...options };
     validateOptions('AnnClassifier', this.options, OPTION_RULES);
   }
 
+  /**
+   * Trains on x [nSamples × nFeatures]. On a device backend the features are
+   * uploaded once, minibatches are gathered on the device, and only the
+   * epoch's summed loss (once an epoch) and the final parameters are read back.
+   */
   async fit(x: Matrix, y: Labels, fitOptions: FitOptions = {}): Promise<FitReport> {
     const nClasses = validateTrainingData('AnnClassifier', x, y);
     const { hiddenLayers, activation, epochs, batchSize, learningRate, l2 } = this.options;
+    const backend = await this.resolveBackend();
     const rng = new Rng(this.options.seed);
 
     // Steps 1-2: layers, then an optimiser over all their parameters.
     const widths = [x.cols, ...hiddenLayers, nClasses];
     const layers = widths.slice(1).map((width, i) => {
       const isOutput = i === widths.length - 2;
-      return Dense.create(widths[i], width, isOutput ? 'none' : activation, this.options.initializer, rng, { backend: this.backend });
+      return Dense.create(widths[i], width, isOutput ? 'none' : activation, this.options.initializer, rng, { backend });
     });
     const weights = layers.map((layer) => layer.weight);
     const biases = layers.map((layer) => layer.bias);
@@ -133,24 +145,28 @@ export class AnnClassifier implements Classifier {
           ]
         : [new Adam(weights, { learningRate, weightDecay: 2 * l2 }), new Adam(biases, { learningRate })];
 
-    // Step 3: epochs of shuffled minibatches.
+    // Step 3: epochs of shuffled minibatches, each step in a memory scope that
+    // frees its activations and gradients (and on WebGPU submits its work).
+    const features = tensor(x.data, [x.rows, x.cols], { backend });
     const lossHistory: number[] = [];
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = rng.permutation(x.rows);
-      let lossSum = 0;
+      const lossSum = new ScalarSum(backend);
       for (let start = 0; start < x.rows; start += batchSize) {
         const end = Math.min(start + batchSize, x.rows);
-        let h = gatherBatch(x, order, start, end, this.backend);
-        for (const layer of layers) h = layer.forward(h);
         const labels = takeLabels(y, order, start, end);
-        const loss = softmaxCrossEntropy(h, labels);
-        loss.backward();
-        for (const optimizer of optimizers) optimizer.step();
-        for (const optimizer of optimizers) optimizer.zeroGrad();
-        lossSum += (await loss.data())[0] * (end - start);
+        tidy(backend, () => {
+          let h = gatherRows(features, order.subarray(start, end));
+          for (const layer of layers) h = layer.forward(h);
+          const loss = softmaxCrossEntropy(h, labels);
+          loss.backward();
+          for (const optimizer of optimizers) optimizer.step();
+          for (const optimizer of optimizers) optimizer.zeroGrad();
+          lossSum.add(loss, end - start);
+        });
       }
 
-      const epochLoss = lossSum / x.rows;
+      const epochLoss = (await lossSum.value()) / x.rows;
       if (!Number.isFinite(epochLoss)) {
         throw new MiascopeError(
           `AnnClassifier.fit: training diverged at epoch ${epoch} (mean loss ${epochLoss}); lower the learning rate (now ${learningRate}) or check the features for extreme values`,
@@ -160,7 +176,17 @@ export class AnnClassifier implements Classifier {
       fitOptions.onProgress?.({ epoch, epochs, loss: epochLoss });
     }
 
-    this.state = { layers, nFeatures: x.cols, nClasses };
+    // Step 4: host copies of the final parameters, for toJSON.
+    const hostLayers: HostLayer[] = [];
+    for (const layer of layers) {
+      hostLayers.push({
+        shape: [layer.weight.shape[0], layer.weight.shape[1]],
+        activation: layer.activation,
+        weight: await layer.weight.data(),
+        bias: await layer.bias.data(),
+      });
+    }
+    this.state = { hostLayers, layers, nFeatures: x.cols, nClasses };
     return { epochs, lossHistory };
   }
 
@@ -170,11 +196,16 @@ export class AnnClassifier implements Classifier {
       throw new MiascopeError(`AnnClassifier.predictProba: x has ${x.cols} features, the model was fit on ${state.nFeatures}`);
     }
     validateFeatures('AnnClassifier.predictProba', x);
-    const probabilities = await noGrad(async () => {
-      let h = tensor(x.data, [x.rows, x.cols], { backend: this.backend });
-      for (const layer of state.layers) h = layer.forward(h);
-      return softmax(h).data();
-    });
+    const backend = await this.resolveBackend();
+    const layers = (state.layers ??= state.hostLayers.map((layer) => hostToDense(layer, backend)));
+    const posteriors = noGrad(() =>
+      tidy(backend, () => {
+        let h = tensor(x.data, [x.rows, x.cols], { backend });
+        for (const layer of layers) h = layer.forward(h);
+        return softmax(h);
+      }),
+    );
+    const probabilities = await posteriors.data();
     return new Matrix(x.rows, state.nClasses, probabilities);
   }
 
@@ -190,33 +221,45 @@ export class AnnClassifier implements Classifier {
       options: this.options,
       nFeatures: state.nFeatures,
       nClasses: state.nClasses,
-      layers: state.layers.map((layer) => ({
-        shape: layer.weight.shape,
+      layers: state.hostLayers.map((layer) => ({
+        shape: layer.shape,
         activation: layer.activation,
-        weight: Array.from(layer.weight.dataSync()),
-        bias: Array.from(layer.bias.dataSync()),
+        weight: Array.from(layer.weight),
+        bias: Array.from(layer.bias),
       })),
     };
   }
 
-  static fromJSON(json: ModelJSON, backend: Backend = cpuBackend): AnnClassifier {
+  static fromJSON(json: ModelJSON, backend: Backend | BackendName = cpuBackend): AnnClassifier {
     checkModelJSON('AnnClassifier', json, 'ann');
     const model = new AnnClassifier(json.options as Partial<AnnOptions>, backend);
-    const layers = (json.layers as Array<{ shape: number[]; activation: Activation; weight: number[]; bias: number[] }>).map(
-      (layer) =>
-        new Dense(
-          tensor(layer.weight, layer.shape, { backend, requiresGrad: true }),
-          tensor(layer.bias, [layer.shape[1]], { backend, requiresGrad: true }),
-          layer.activation,
-        ),
+    const hostLayers = (json.layers as Array<{ shape: [number, number]; activation: Activation; weight: number[]; bias: number[] }>).map(
+      (layer): HostLayer => ({
+        shape: layer.shape,
+        activation: layer.activation,
+        weight: Float32Array.from(layer.weight),
+        bias: Float32Array.from(layer.bias),
+      }),
     );
-    model.state = { layers, nFeatures: json.nFeatures as number, nClasses: json.nClasses as number };
+    model.state = { hostLayers, layers: null, nFeatures: json.nFeatures as number, nClasses: json.nClasses as number };
     return model;
+  }
+
+  private async resolveBackend(): Promise<Backend> {
+    return typeof this.backend === 'string' ? backendByName(this.backend) : this.backend;
   }
 
   private requireFitted(call: string): FittedState {
     return requireFitted('AnnClassifier', this.state, call);
   }
+}
+
+function hostToDense(layer: HostLayer, backend: Backend): Dense {
+  return new Dense(
+    tensor(layer.weight, layer.shape, { backend, requiresGrad: true }),
+    tensor(layer.bias, [layer.shape[1]], { backend, requiresGrad: true }),
+    layer.activation,
+  );
 }
 
 function takeLabels(y: Labels, order: Int32Array, start: number, end: number): Int32Array {

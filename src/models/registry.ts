@@ -1,3 +1,4 @@
+import type { BackendName } from '../../engine/backend/select.ts';
 import { MiascopeError } from '../errors.ts';
 import { AnnClassifier } from './ann.ts';
 import { KnnClassifier } from './knn.ts';
@@ -12,7 +13,8 @@ import type { Classifier, ModelJSON } from './classifier.ts';
  * every family takes `seed`.
  */
 interface ModelFamily {
-  create(options: Record<string, unknown>): Classifier;
+  /** `backend` is where the model computes; only the ANN uses it, the other families run on the CPU. */
+  create(options: Record<string, unknown>, backend: BackendName): Classifier;
   fromJSON(json: ModelJSON): Classifier;
   /** Full name, for messages and reports. */
   description: string;
@@ -20,7 +22,7 @@ interface ModelFamily {
 
 const FAMILIES = {
   ann: {
-    create: (options) => new AnnClassifier(options),
+    create: (options, backend) => new AnnClassifier(options, backend),
     fromJSON: (json) => AnnClassifier.fromJSON(json),
     description: 'multilayer perceptron',
   },
@@ -64,12 +66,18 @@ export function isModelName(name: string): name is ModelName {
 /**
  * Builds an unfitted model of the named family. Raises MiascopeError for an
  * option name the family does not have, since a misspelt option would
- * otherwise be ignored without a word.
+ * otherwise be ignored without a word. Besides the family's options, every
+ * family accepts `backend`, 'cpu' (default) or 'webgpu', where an ANN
+ * trains and predicts; the other families ignore it.
  */
-export function createModel(name: string, options: Record<string, unknown> = {}): Classifier {
-  const model = family(name).create(options);
+export function createModel(name: string, given: Record<string, unknown> = {}): Classifier {
+  const { backend = 'cpu', ...options } = given;
+  if (backend !== 'cpu' && backend !== 'webgpu') {
+    throw new MiascopeError(`${name}: backend ${JSON.stringify(backend)} is invalid; choose cpu or webgpu`);
+  }
+  const model = family(name).create(options, backend);
   // The options of a model built with none are exactly the family's defaults, so their names are the valid ones.
-  const known = (family(name).create({}) as Classifier & { options?: object }).options;
+  const known = (family(name).create({}, 'cpu') as Classifier & { options?: object }).options;
   if (known !== undefined) {
     const unknown = Object.keys(options).filter((key) => !(key in known));
     if (unknown.length > 0) {

@@ -20,6 +20,12 @@ export interface Task {
   /** Name of the exported function. */
   name: string;
   args: unknown[];
+  /**
+   * Run on the calling thread, one after another, while the other tasks use
+   * the workers: for tasks that need the process's one WebGPU device, which
+   * Dawn's Node bindings do not share with worker threads.
+   */
+  mainThread?: boolean;
 }
 
 export interface RunTasksOptions {
@@ -47,6 +53,8 @@ export function defaultThreads(): number {
 }
 
 export async function runTasks<T>(tasks: Task[], options: RunTasksOptions = {}): Promise<T[]> {
+  if (tasks.some((task) => task.mainThread) && tasks.some((task) => !task.mainThread)) return runSplit<T>(tasks, options);
+  if (tasks.some((task) => task.mainThread)) return runInline<T>(tasks, options);
   if (options.pool !== undefined && options.pool.size > 1 && tasks.length > 1) return options.pool.run<T>(tasks, options.onReport);
   const threads = Math.min(options.threads ?? defaultThreads(), tasks.length);
   if (threads <= 1) return runInline<T>(tasks, options);
@@ -57,6 +65,22 @@ export async function runTasks<T>(tasks: Task[], options: RunTasksOptions = {}):
   } finally {
     await pool.close();
   }
+}
+
+/** Runs the main-thread tasks inline while the others go to workers; results and reports keep the tasks' own indices. */
+async function runSplit<T>(tasks: Task[], options: RunTasksOptions): Promise<T[]> {
+  const inline = tasks.flatMap((task, index) => (task.mainThread ? [index] : []));
+  const elsewhere = tasks.flatMap((task, index) => (task.mainThread ? [] : [index]));
+  const part = (indices: number[]): Promise<T[]> =>
+    (indices === inline ? runInline<T> : runTasks<T>)(
+      indices.map((index) => ({ ...tasks[index], mainThread: false })),
+      { ...options, onReport: (local, message) => options.onReport?.(indices[local], message) },
+    );
+  const [inlineResults, otherResults] = await Promise.all([part(inline), part(elsewhere)]);
+  const results = new Array<T>(tasks.length);
+  inline.forEach((index, local) => (results[index] = inlineResults[local]));
+  elsewhere.forEach((index, local) => (results[index] = otherResults[local]));
+  return results;
 }
 
 async function runInline<T>(tasks: Task[], options: RunTasksOptions): Promise<T[]> {
@@ -130,14 +154,18 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** Runs `tasks` on the pool's workers, at most one per worker at a time, and returns their results in task order. */
-  async run<T>(tasks: Task[], onReport?: (taskIndex: number, message: unknown) => void): Promise<T[]> {
+  /**
+   * Runs `tasks` on the pool's workers, at most one per worker at a time, and returns their results in task order.
+   * `onResult` receives each result as soon as its task finishes, in order of completion.
+   */
+  async run<T>(tasks: Task[], onReport?: (taskIndex: number, message: unknown) => void, onResult?: (taskIndex: number, result: T) => void): Promise<T[]> {
     const results = new Array<T>(tasks.length);
     let next = 0;
     const lane = async (worker: import('node:worker_threads').Worker): Promise<void> => {
       while (next < tasks.length) {
         const index = next++;
         results[index] = (await this.send(worker, tasks[index], (message) => onReport?.(index, message))) as T;
+        onResult?.(index, results[index]);
       }
     };
     await Promise.all(this.workers.slice(0, tasks.length).map(lane));

@@ -1,5 +1,6 @@
 import type { Activation, AdamUpdate, Backend, BinaryOp, SgdUpdate, Storage, UnaryOp } from '../backend.ts';
 import { broadcastStrides, sameShape, sizeOf, stridesOf, type Shape } from '../../shape.ts';
+import { rbfKernel, squaredDistances } from './distance.ts';
 import { matmul } from './matmul.ts';
 
 /** Storages of this backend are plain Float32Arrays. */
@@ -81,6 +82,7 @@ function forEachBroadcast(
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
+  readonly hostMemory = true;
 
   fromArray(values: Float32Array): Storage {
     return Float32Array.from(values);
@@ -96,6 +98,34 @@ export class CpuBackend implements Backend {
 
   readSync(storage: Storage): Float32Array {
     return f32(storage);
+  }
+
+  beginScope(): void {}
+
+  endScope(): void {}
+
+  gatherRows(x: Storage, cols: number, indices: Int32Array): Storage {
+    const xv = f32(x);
+    const out = new Float32Array(indices.length * cols);
+    for (let r = 0, to = 0; r < indices.length; r++) {
+      const from = indices[r] * cols;
+      for (let j = 0; j < cols; j++, to++) out[to] = xv[from + j];
+    }
+    return out;
+  }
+
+  accumulate(total: Storage, x: Storage, factor: number): void {
+    const tv = f32(total);
+    const xv = f32(x);
+    for (let i = 0; i < tv.length; i++) tv[i] += factor * xv[i];
+  }
+
+  squaredDistances(a: Storage, b: Storage, m: number, n: number, d: number): Storage {
+    return squaredDistances(f32(a), f32(b), m, n, d);
+  }
+
+  rbfKernel(a: Storage, b: Storage, m: number, n: number, d: number, gamma: number): Storage {
+    return rbfKernel(f32(a), f32(b), m, n, d, gamma);
   }
 
   matmul(a: Storage, b: Storage, m: number, k: number, n: number, transA: boolean, transB: boolean): Storage {

@@ -1,0 +1,40 @@
+/**
+ * Pairwise squared Euclidean distances and RBF kernel rows between the rows of
+ * A [m×d] and of B [n×d], both row-major. Each distance is summed in float64,
+ * features in order, from the differences (no ‖a‖² + ‖b‖² − 2a·b expansion,
+ * which cancels for near neighbours), and rounded to float32 once.
+ */
+export function squaredDistances(a: Float32Array, b: Float32Array, m: number, n: number, d: number): Float32Array {
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const rowA = i * d;
+    for (let j = 0; j < n; j++) {
+      const rowB = j * d;
+      let total = 0;
+      for (let p = 0; p < d; p++) {
+        const difference = a[rowA + p] - b[rowB + p];
+        total += difference * difference;
+      }
+      out[i * n + j] = total;
+    }
+  }
+  return out;
+}
+
+/** K[i, j] = exp(−γ · ‖A[i] − B[j]‖²), with the distance in float64 as in squaredDistances. */
+export function rbfKernel(a: Float32Array, b: Float32Array, m: number, n: number, d: number, gamma: number): Float32Array {
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const rowA = i * d;
+    for (let j = 0; j < n; j++) {
+      const rowB = j * d;
+      let total = 0;
+      for (let p = 0; p < d; p++) {
+        const difference = a[rowA + p] - b[rowB + p];
+        total += difference * difference;
+      }
+      out[i * n + j] = Math.exp(-gamma * total);
+    }
+  }
+  return out;
+}
