@@ -10,6 +10,8 @@
  */
 
 import { MiascopeError } from '../errors.ts';
+import { scoreHistogram, type ScoreHistogram } from './histogram.ts';
+import { aucInterval, balancedAccuracyInterval, wilsonInterval, type ConfidenceInterval } from './intervals.ts';
 
 /** Attack scores, one per record, higher = more likely a member. */
 export type Scores = ArrayLike<number>;
@@ -69,6 +71,34 @@ export interface AttackMetrics {
   memberRate: number;
   /** Accuracy of always predicting the majority class: max(memberRate, 1 − memberRate). */
   trivialAccuracy: number;
+  /** 95% confidence intervals of the metrics above, over the sampling of the evaluation records. */
+  intervals: AttackMetricIntervals;
+  /** Scores of members and non-members in equal-width bins. */
+  histogram: ScoreHistogram;
+}
+
+/**
+ * 95% confidence intervals of one attack's metrics. The membership advantage
+ * has none, because it is a maximum over thresholds chosen on the same records.
+ */
+export interface AttackMetricIntervals {
+  /** Wilson score interval over all evaluation records. */
+  accuracy: ConfidenceInterval;
+  /** Newcombe's hybrid score interval of TPR − FPR, mapped to (1 + TPR − FPR) / 2. */
+  balancedAccuracy: ConfidenceInterval;
+  /** Wilson score interval over the predicted members; [0, 1] when there are none. */
+  precision: ConfidenceInterval;
+  /** Wilson score interval over the members. */
+  recall: ConfidenceInterval;
+  /** AUC ± 1.96 standard errors of Hanley and McNeil, clipped to [0, 1]. */
+  auc: ConfidenceInterval;
+  /**
+   * Wilson score intervals over the members at the threshold that reaches the
+   * TPR. They treat that threshold as fixed, so they leave out the noise of
+   * the FPR estimate, which is large at low FPR.
+   */
+  tprAtOnePercentFpr: ConfidenceInterval;
+  tprAtTenthPercentFpr: ConfidenceInterval;
 }
 
 /**
@@ -163,6 +193,11 @@ export function attackMetrics(scores: Scores, labels: Membership, threshold = 0.
   const specificity = trueNegatives / nonMembers;
   const predictedMembers = truePositives + falsePositives;
   const memberRate = members / total;
+  const auc = aucOfSweep(sweep);
+  const tprAtOnePercentFpr = tprAtFprOfSweep(sweep, 0.01);
+  const tprAtTenthPercentFpr = tprAtFprOfSweep(sweep, 0.001);
+  // TPR at an FPR budget is a count of members divided by `members`; rounding recovers the count.
+  const tprInterval = (tpr: number): ConfidenceInterval => wilsonInterval(Math.round(tpr * members), members);
 
   return {
     threshold,
@@ -170,15 +205,25 @@ export function attackMetrics(scores: Scores, labels: Membership, threshold = 0.
     balancedAccuracy: (recall + specificity) / 2,
     precision: predictedMembers === 0 ? 0 : truePositives / predictedMembers,
     recall,
-    auc: aucOfSweep(sweep),
+    auc,
     advantage: advantageOfSweep(sweep),
-    tprAtOnePercentFpr: tprAtFprOfSweep(sweep, 0.01),
-    tprAtTenthPercentFpr: tprAtFprOfSweep(sweep, 0.001),
+    tprAtOnePercentFpr,
+    tprAtTenthPercentFpr,
     roc: rocCurveOfSweep(sweep, true),
     members,
     nonMembers,
     memberRate,
     trivialAccuracy: Math.max(memberRate, 1 - memberRate),
+    intervals: {
+      accuracy: wilsonInterval(truePositives + trueNegatives, total),
+      balancedAccuracy: balancedAccuracyInterval(truePositives, members, falsePositives, nonMembers),
+      precision: wilsonInterval(truePositives, predictedMembers),
+      recall: wilsonInterval(truePositives, members),
+      auc: aucInterval(auc, members, nonMembers),
+      tprAtOnePercentFpr: tprInterval(tprAtOnePercentFpr),
+      tprAtTenthPercentFpr: tprInterval(tprAtTenthPercentFpr),
+    },
+    histogram: scoreHistogram(scores, labels),
   };
 }
 

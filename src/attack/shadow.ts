@@ -45,6 +45,8 @@ export interface AttackModelOptions {
   includeLabel: boolean;
   /** Options of an ANN attack model, over ATTACK_ANN_DEFAULTS. */
   ann: Partial<AnnOptions>;
+  /** Least optimiser steps of each ANN attack model; its epochs rise to reach them. 0 keeps the configured epochs. Default ATTACK_MIN_STEPS. */
+  minSteps?: number;
   seed: string | number;
   /** Worker threads for training the per-class models; 1 trains them in turn on this thread. Default: CPU cores. */
   threads?: number;
@@ -121,7 +123,8 @@ export class ShadowAttackModel {
     if (this.options.model !== 'ann') return { seed };
     const options = { ...ATTACK_ANN_DEFAULTS, ...this.options.ann, seed };
     const batchesPerEpoch = Math.ceil(records / options.batchSize!);
-    options.epochs = Math.max(options.epochs!, Math.ceil(ATTACK_MIN_STEPS / batchesPerEpoch));
+    const minSteps = this.options.minSteps ?? ATTACK_MIN_STEPS;
+    options.epochs = Math.max(options.epochs!, Math.ceil(minSteps / batchesPerEpoch));
     return options;
   }
 

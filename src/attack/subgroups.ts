@@ -1,8 +1,11 @@
+import { aucInterval, type ConfidenceInterval } from './intervals.ts';
 import { rocAuc, tprAtFpr, type Membership, type Scores } from './metrics.ts';
 
 /** AUC and TPR at 1% FPR of an attack within one group of its evaluation records. */
 export interface GroupAttackMetrics {
   auc: number;
+  /** 95% interval of the AUC by Hanley and McNeil's standard error (see `aucInterval`); NaN bounds when `auc` is NaN. */
+  aucInterval: ConfidenceInterval;
   tprAtOnePercentFpr: number;
   members: number;
   nonMembers: number;
@@ -25,8 +28,17 @@ export function attackMetricsByGroup(
     const groupMembership = Int32Array.from(picked, (i) => membership[i]);
     const members = groupMembership.reduce((sum, m) => sum + m, 0);
     const nonMembers = picked.length - members;
-    if (members === 0 || nonMembers === 0) return { auc: NaN, tprAtOnePercentFpr: NaN, members, nonMembers };
-    return { auc: rocAuc(groupScores, groupMembership), tprAtOnePercentFpr: tprAtFpr(groupScores, groupMembership, 0.01), members, nonMembers };
+    if (members === 0 || nonMembers === 0) {
+      return { auc: NaN, aucInterval: { lower: NaN, upper: NaN }, tprAtOnePercentFpr: NaN, members, nonMembers };
+    }
+    const auc = rocAuc(groupScores, groupMembership);
+    return {
+      auc,
+      aucInterval: aucInterval(auc, members, nonMembers),
+      tprAtOnePercentFpr: tprAtFpr(groupScores, groupMembership, 0.01),
+      members,
+      nonMembers,
+    };
   };
   return { g0: measure(0), g1: measure(1) };
 }

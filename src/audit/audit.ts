@@ -4,23 +4,49 @@ import { METRIC_ATTACK_KINDS, runMetricAttack, type MetricAttackKind, type Metri
 import { attackMetrics, sampleRocCurve, type AttackMetrics } from '../attack/metrics.ts';
 import { ATTACK_ANN_DEFAULTS, ATTACK_MIN_STEPS, ShadowAttackModel, type AttackModelOptions } from '../attack/shadow.ts';
 import { attackMetricsByGroup } from '../attack/subgroups.ts';
-import { loadDataset } from '../data/datasets.ts';
-import { fitEncoder, type Encoder } from '../data/encode.ts';
+import { loadDataset, type Dataset } from '../data/datasets.ts';
+import type { Encoder } from '../data/encode.ts';
+import { defendedTask, defenseSection, resolveAuditDefense } from '../defense/audit-defense.ts';
 import { MiascopeError } from '../errors.ts';
 import { ANN_DEFAULTS, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
 import { createModel, MODEL_NAMES, type ModelName } from '../models/registry.ts';
+import { annStepFlops, resolveBackendChoice } from '../models/backend-choice.ts';
 import { toMatrix, type TrainedModel } from '../models/train-task.ts';
 import { defaultThreads, moduleUrl, runTasks, WorkerPool } from '../parallel/tasks.ts';
 import { packageVersion } from '../paths.ts';
-import { paperFeatureBalanceGroup } from '../properties/data.ts';
-import { MODEL_PROPERTY_DEFAULTS, measureModelProperties } from '../properties/model.ts';
+import { dataProperties, paperFeatureBalanceGroup } from '../properties/data.ts';
+import { MODEL_PROPERTY_DEFAULTS, measureModelProperties, type ModelProperties } from '../properties/model.ts';
 import { defaultProtectedAttribute, resolveProtectedAttribute, type ProtectedGroups } from '../properties/protected.ts';
+import { readAudit } from '../report/reading.ts';
 import { checkPropertyOptions, measureMembershipInformation } from './membership-information.ts';
-import { checkSize, drawPools, drawShadowSplit, evaluationRows, requireBothClasses, type ShadowSplit } from './pools.ts';
-import { AUDIT_DEFAULTS, DEFAULT_TRAINING_SIZE, type AuditOptions, type AuditProgress, type AuditResult, type ModelSummary } from './types.ts';
+import {
+  checkSize,
+  drawPools,
+  drawSampledPools,
+  drawSampledShadowSplit,
+  drawShadowSplit,
+  drawSplitPools,
+  drawSplitShadow,
+  evaluationRows,
+  requireBothClasses,
+  type Pools,
+  type ShadowSplit,
+} from './pools.ts';
+import { AUDIT_PROTOCOLS, PROTOCOL_SETTINGS, protocolEncoders, type AuditProtocol, type ProtocolSettings } from './protocols.ts';
+import {
+  AUDIT_DEFAULTS,
+  DEFAULT_TRAINING_SIZE,
+  type AuditOptions,
+  type AuditProgress,
+  type AuditResult,
+  type HeadlineProperties,
+  type ModelSummary,
+} from './types.ts';
 
 export * from './types.ts';
+export * from './protocols.ts';
+export type { RecordRequest, RecordSampler } from './pools.ts';
 
 const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 
@@ -89,15 +115,90 @@ function shadowFamilies(shadowModel: ModelName | 'all', count: number): ModelNam
   return Array.from({ length: count }, () => checkModelName(shadowModel, '--shadow'));
 }
 
+/** `options` without the keys whose value is undefined, so that they fall back to the defaults instead of erasing them. */
+function definedOptions(options: Partial<AuditOptions>): Partial<AuditOptions> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<AuditOptions>;
+}
+
+/** Restricts a dataset to the named feature columns, kept in table order. */
+function selectFeatures(dataset: Dataset, names: string[] | undefined): Dataset {
+  if (names === undefined) return dataset;
+  const available = dataset.features.columns.map((column) => column.name);
+  const unknown = names.filter((name) => !available.includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new MiascopeError(
+      `feature subset ${JSON.stringify(names)} is invalid: ${unknown.length > 0 ? `${unknown.join(', ')} not found` : 'it is empty'}; ` +
+        `choose one or more of ${available.join(', ')}`,
+    );
+  }
+  const columns = dataset.features.columns.filter((column) => names.includes(column.name));
+  return { ...dataset, features: { columns, rows: dataset.features.rows } };
+}
+
+/** Draws the target pool and each shadow model's records as the protocol splits them. */
+function drawAuditPools(
+  dataset: Dataset,
+  config: AuditOptions,
+  settings: ProtocolSettings,
+  targetSize: number,
+  shadowSize: number,
+  shadowCount: number,
+  rng: Rng,
+): { pools: Pools; shadowSplits: ShadowSplit[] } {
+  if (settings.targetSplit === 'split-pool') {
+    const pools = drawSplitPools(dataset, targetSize, shadowSize, config.memberRate, config.sampleTarget, rng.fork('pools'));
+    const shadowSplits = Array.from({ length: shadowCount }, (_, s) =>
+      drawSplitShadow(dataset, pools, shadowSize, settings.shadowMemberShare, config.sampleShadow, rng.fork(`shadow-${s}`)),
+    );
+    return { pools, shadowSplits };
+  }
+  const pools =
+    config.sampleTarget === undefined
+      ? drawPools(dataset, targetSize, shadowSize, rng.fork('pools'))
+      : drawSampledPools(dataset, targetSize, shadowSize, config.sampleTarget, rng.fork('pools'));
+  const shadowSplits = Array.from({ length: shadowCount }, (_, s) =>
+    config.sampleShadow === undefined
+      ? drawShadowSplit(pools, shadowSize, rng.fork(`shadow-${s}`))
+      : drawSampledShadowSplit(dataset, pools, shadowSize, config.sampleShadow, rng.fork(`shadow-${s}`)),
+  );
+  return { pools, shadowSplits };
+}
+
+/** Picks the headline forms of the fairness and information properties: the sound ones or the paper ones. */
+function headlineProperties(properties: ModelProperties, protocol: AuditProtocol): HeadlineProperties {
+  if (protocol === 'paper') {
+    return {
+      groupFairness: properties.paper.groupFairness,
+      predictiveFairness: properties.paper.predictiveFairness,
+      individualFairness: properties.paper.individualFairness,
+      indistinguishability: properties.indistinguishability,
+      information: properties.paper.information,
+    };
+  }
+  return {
+    groupFairness: properties.groupFairness,
+    predictiveFairness: properties.predictiveFairness,
+    individualFairness: properties.individualFairness,
+    indistinguishability: properties.indistinguishability,
+    information: properties.information,
+  };
+}
+
 /**
- * Runs one membership inference audit under the sound protocol. It trains a
- * target model on target members, shadow models on records disjoint from the
- * target's, and the attack model(s) on the shadows' posteriors. Then it
- * measures the shadow-model attack and the threshold attacks on the target's
- * members and held-out non-members.
+ * Runs one membership inference audit under the `sound` protocol (default)
+ * or the `paper` protocol. It trains a target model on target members, shadow
+ * models on records disjoint from the target's, and the attack model(s) on the
+ * shadows' posteriors. Then it measures the shadow-model attack and the
+ * threshold attacks on the target's members and held-out non-members.
  */
 export async function runAudit(options: Partial<AuditOptions> = {}): Promise<AuditResult> {
-  const config = { ...AUDIT_DEFAULTS, ...options };
+  const given = definedOptions(options);
+  const protocol = given.protocol ?? 'sound';
+  if (!AUDIT_PROTOCOLS.includes(protocol)) {
+    throw new MiascopeError(`protocol ${JSON.stringify(protocol)} is invalid; choose one of ${AUDIT_PROTOCOLS.join(', ')} with --protocol`);
+  }
+  const settings = PROTOCOL_SETTINGS[protocol];
+  const config: AuditOptions = { ...AUDIT_DEFAULTS, memberRate: settings.memberRate, ...given, protocol };
   if (!(config.memberRate > 0 && config.memberRate < 1)) {
     throw new MiascopeError(`member rate ${config.memberRate} is invalid; give a share strictly between 0 and 1 with --member-rate (0.5 is balanced)`);
   }
@@ -112,7 +213,7 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
   // Workers start now, so that their start-up overlaps with loading the data; every stage reuses them.
   const pool = threads > 1 ? await WorkerPool.start(threads, [TRAIN_TASK_MODULE]) : undefined;
   try {
-    return await audit(config, targetModel, shadowModel, families, threads, pool);
+    return await audit(config, protocol, settings, targetModel, shadowModel, families, threads, pool);
   } finally {
     await pool?.close();
   }
@@ -120,6 +221,8 @@ export async function runAudit(options: Partial<AuditOptions> = {}): Promise<Aud
 
 async function audit(
   config: AuditOptions,
+  protocol: AuditProtocol,
+  settings: ProtocolSettings,
   targetModel: ModelName,
   shadowModel: ModelName | 'all',
   families: ModelName[],
@@ -130,38 +233,69 @@ async function audit(
   const seconds = (from: number): number => (performance.now() - from) / 1000;
 
   // Step 1: data, the target pool and the shadow pool.
-  const dataset = loadDataset(config.dataset, config.datasetOptions);
+  const dataset = selectFeatures(config.data ?? loadDataset(config.dataset, config.datasetOptions), config.features);
   const loadSeconds = seconds(started);
   const fallbackSize = Math.min(DEFAULT_TRAINING_SIZE, Math.floor(dataset.features.rows / 4));
   const targetSize = checkSize('target size', '--target-size', config.targetSize, fallbackSize);
   const shadowSize = checkSize('shadow size', '--shadow-size', config.shadowSize, fallbackSize);
   const rng = new Rng(config.seed);
-  const pools = drawPools(dataset, targetSize, shadowSize, rng.fork('pools'));
-  const shadowSplits: ShadowSplit[] = families.map((_, s) => drawShadowSplit(pools, shadowSize, rng.fork(`shadow-${s}`)));
+  const { pools, shadowSplits } = drawAuditPools(dataset, config, settings, targetSize, shadowSize, families.length, rng);
   requireBothClasses(dataset, pools.targetMembers, 'target', '--target-size');
   shadowSplits.forEach((split) => requireBothClasses(dataset, split.members, 'shadow', '--shadow-size'));
-  const protectedSpec = config.protected ?? defaultProtectedAttribute(dataset.name, dataset.features);
+  // A default protected attribute that a feature subset left out gives no fairness values; a named one must exist.
+  const defaultProtected = defaultProtectedAttribute(dataset.name, dataset.features);
+  const protectedSpec =
+    config.protected ?? (defaultProtected !== null && dataset.features.columns.some((column) => column.name === defaultProtected) ? defaultProtected : null);
   const groups: ProtectedGroups | null = protectedSpec === null ? null : resolveProtectedAttribute(dataset.features, protectedSpec);
   const propertyOptions = checkPropertyOptions({ ...MODEL_PROPERTY_DEFAULTS, ...config.properties });
 
   // Option errors surface here, before any worker starts.
-  const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...config.familyOptions?.ann, ...config.model };
+  // The protocol's values come first; explicitly given options override them.
+  const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...settings.ann, ...config.familyOptions?.ann, ...config.model };
+  const shadowAnnOptions: AnnOptions = {
+    ...ANN_DEFAULTS,
+    ...settings.ann,
+    ...settings.shadowAnn,
+    ...config.familyOptions?.ann,
+    ...config.model,
+    ...config.shadowAnn,
+  };
   for (const name of Object.keys(config.familyOptions ?? {})) checkModelName(name, 'model family');
-  const familyOptions = (family: ModelName, seed: string): Record<string, unknown> =>
-    family === 'ann' ? { ...annOptions, seed } : { ...config.familyOptions?.[family], seed };
-  for (const family of new Set([targetModel, ...families])) createModel(family, familyOptions(family, 'check'));
+  const givenFamilyOptions = Object.fromEntries(
+    MODEL_NAMES.filter((family) => family !== 'ann' && (settings.families[family] ?? config.familyOptions?.[family]) !== undefined).map((family) => [
+      family,
+      { ...settings.families[family], ...config.familyOptions?.[family] },
+    ]),
+  );
+  const recordedFamilyOptions = { ...givenFamilyOptions, ...(config.familyOptions?.ann === undefined ? {} : { ann: config.familyOptions.ann }) };
+  const familyOptions = (family: ModelName, seed: string, role: 'target' | 'shadow' = 'target'): Record<string, unknown> =>
+    family === 'ann' ? { ...(role === 'shadow' ? shadowAnnOptions : annOptions), seed } : { ...givenFamilyOptions[family], seed };
+  createModel(targetModel, familyOptions(targetModel, 'check'));
+  for (const family of new Set(families)) createModel(family, familyOptions(family, 'check', 'shadow'));
   const attackOptions: AttackModelOptions = {
     model: 'ann',
     perClass: true,
     includeLabel: false,
+    minSteps: settings.attackMinSteps,
     ...config.attack,
-    ann: { ...ATTACK_ANN_DEFAULTS, ...config.attack.ann },
+    ann: { ...ATTACK_ANN_DEFAULTS, ...settings.attackAnn, ...config.attack.ann },
     seed: `${config.seed}/attack`,
     threads,
     pool,
   };
   checkModelName(attackOptions.model, '--attack-model');
   createModel('ann', attackOptions.ann);
+  const attackMinSteps = attackOptions.minSteps ?? ATTACK_MIN_STEPS;
+  if (!Number.isInteger(attackMinSteps) || attackMinSteps < 0) {
+    throw new MiascopeError(`attack minimum steps ${attackMinSteps} is invalid; give a whole number ≥ 0 (0 keeps the configured epochs)`);
+  }
+  // Under the `paper` protocol one min-max scaling, fit on the whole table, encodes every model's input.
+  const encoderFor = protocolEncoders(dataset.features, settings.scaling);
+  // A defence's fairness groups are the protocol's, as for the fairness properties.
+  const defense =
+    config.defense === undefined
+      ? null
+      : resolveAuditDefense(config.defense, targetModel, settings.properties === 'paper' ? paperFeatureBalanceGroup(dataset.features) : groups?.membership ?? null);
 
   // Labels are binary, so there are two per-class attack models or one shared one.
   const modelFractions = new Map<string, number>();
@@ -181,11 +315,12 @@ async function audit(
     propertyOptions,
     config.seed,
     rng.fork('membership-information'),
+    encoderFor,
   );
   // Keeps a failure from being reported as unhandled while an earlier step is still awaited; step 5 rethrows it.
   membershipRun.catch(() => undefined);
 
-  // Step 2: the target and the shadow models, trained in parallel, each with an encoder fit on its own training rows.
+  // Step 2: the target and the shadow models, trained in parallel. Under `sound` each has an encoder fit on its own training rows.
   const trainingStarted = performance.now();
   const jobs = [
     { stage: 'target' as const, family: targetModel, members: pools.targetMembers, nonMembers: pools.targetNonMembers, seed: `${config.seed}/target` },
@@ -197,7 +332,15 @@ async function audit(
       seed: s === 0 ? `${config.seed}/shadow` : `${config.seed}/shadow-${s}`,
     })),
   ];
-  const encoders: Encoder[] = jobs.map((job) => fitEncoder(dataset.features, job.members));
+  const encoders: Encoder[] = jobs.map((job) => encoderFor(job.members));
+  // The ANN target and shadows train on the chosen backend, sized by the target's network; GPU tasks run on this thread.
+  const backend = jobs.some((job) => job.family === 'ann')
+    ? await resolveBackendChoice(
+        config.backend ?? 'auto',
+        annStepFlops(encoders[0].featureNames.length, annOptions.hiddenLayers, 2, Math.min(annOptions.batchSize, pools.targetMembers.length)),
+        config.onLog,
+      )
+    : undefined;
   const tasks = jobs.map((job, j) => ({
     module: TRAIN_TASK_MODULE,
     name: 'trainAndScore',
@@ -207,10 +350,17 @@ async function audit(
       take(dataset.y, job.members),
       encoders[j].transform(dataset.features, job.nonMembers),
       take(dataset.y, job.nonMembers),
-      familyOptions(job.family, job.seed),
+      familyOptions(job.family, job.seed, job.stage),
     ],
   }));
-  const trained = await runTasks<TrainedModel>(tasks, {
+  // Under a defence the ANN target (and shadows) train with the regulariser instead, on the same backend.
+  const trainingTasks = defense === null ? tasks : tasks.map((task, j) => defendedTask(defense, jobs[j], task, dataset.features, backend) ?? task);
+  const backendTasks = trainingTasks.map((task, j) =>
+    backend === 'webgpu' && jobs[j].family === 'ann' && task.name === 'trainAndScore'
+      ? { ...task, args: [...task.args.slice(0, 5), { ...(task.args[5] as object), backend }], mainThread: true }
+      : task,
+  );
+  const trained = await runTasks<TrainedModel>(backendTasks, {
     threads,
     pool,
     onReport: (j, p) => {
@@ -251,7 +401,10 @@ async function audit(
 
   // Step 4: the target's evaluation set at the member rate, scored by every attack.
   // The evaluation records are target members and non-members, whose posteriors step 2 already computed.
-  const evaluation = evaluationRows(pools, config.memberRate, rng.fork('evaluation'));
+  const evaluation =
+    settings.targetSplit === 'split-pool'
+      ? { members: pools.targetMembers, nonMembers: pools.targetNonMembers }
+      : evaluationRows(pools, config.memberRate, rng.fork('evaluation'));
   const targetExamples = {
     posteriors: concatRows([
       selectRows(toMatrix(target.posteriorsMembers), pools.targetMembers, evaluation.members),
@@ -269,8 +422,11 @@ async function audit(
 
   // Step 5: properties of the target model, and the attack within each protected group.
   const propertiesStarted = performance.now();
+  const paperGroups = paperFeatureBalanceGroup(dataset.features);
+  // The per-group attack splits records by the protocol's fairness groups.
+  const groupOf = settings.properties === 'paper' ? paperGroups : groups?.membership;
   const evaluationGroups =
-    groups === null ? null : Uint8Array.from([...evaluation.members, ...evaluation.nonMembers], (row) => groups.membership[row]);
+    groupOf === undefined ? null : Uint8Array.from([...evaluation.members, ...evaluation.nonMembers], (row) => groupOf[row]);
   // The paper-protocol I_X reads the first dense layer's weights, so it exists for an ANN target only.
   const firstLayer =
     targetModel === 'ann' ? (target.model.layers as Array<{ shape: [number, number]; weight: number[] }>)[0] : undefined;
@@ -285,18 +441,19 @@ async function audit(
       encodedMembers: encoders[0].transform(dataset.features, pools.targetMembers),
       firstLayer: firstLayer === undefined ? undefined : { weight: firstLayer.weight, shape: firstLayer.shape },
       groups,
-      paperGroups: paperFeatureBalanceGroup(dataset.features),
+      paperGroups,
       membershipInformation: await membershipRun,
       attackByGroup: evaluationGroups === null ? null : attackMetricsByGroup(scores, targetExamples.membership, evaluationGroups),
       rng: rng.fork('properties'),
     },
     propertyOptions,
   );
+  const targetDataProperties = dataProperties(dataset, { rows: pools.targetMembers, bins: propertyOptions.bins });
   const propertiesSeconds = seconds(propertiesStarted);
 
-  return {
+  const result: Omit<AuditResult, 'reading'> = {
     tool: { name: 'miascope', version: packageVersion() },
-    protocol: 'sound',
+    protocol,
     config: {
       dataset: config.dataset,
       label: dataset.labelColumn,
@@ -308,14 +465,19 @@ async function audit(
       targetModel,
       shadowModel,
       shadows: families.length,
+      backend,
       model: withoutSeed(annOptions),
-      familyOptions: config.familyOptions ?? {},
+      shadowAnn: withoutSeed(shadowAnnOptions),
+      scaling: settings.scaling,
+      targetSplit: settings.targetSplit,
+      sampled: { target: config.sampleTarget !== undefined, shadow: config.sampleShadow !== undefined },
+      familyOptions: recordedFamilyOptions,
       attack: {
         model: attackOptions.model,
         perClass: attackOptions.perClass,
         includeLabel: attackOptions.includeLabel,
         ann: attackOptions.ann,
-        minSteps: ATTACK_MIN_STEPS,
+        minSteps: attackMinSteps,
         seed: attackOptions.seed,
       },
       protected: protectedSpec,
@@ -342,7 +504,8 @@ async function audit(
     },
     attack,
     metricAttacks,
-    properties: { model: modelProperties },
+    properties: { model: modelProperties, headline: headlineProperties(modelProperties, settings.properties), data: targetDataProperties },
+    ...(defense === null ? {} : { defense: defenseSection(defense, trained) }),
     timing: {
       loadSeconds,
       trainingSeconds,
@@ -351,4 +514,5 @@ async function audit(
       totalSeconds: seconds(started),
     },
   };
+  return { ...result, reading: readAudit(result) };
 }

@@ -1,6 +1,6 @@
 import type { Rng } from '../../engine/rng.ts';
 import type { Dataset } from '../data/datasets.ts';
-import { fitEncoder } from '../data/encode.ts';
+import { fitEncoder, type Encoder } from '../data/encode.ts';
 import { MiascopeError } from '../errors.ts';
 import { toMatrix, type MatrixData } from '../models/train-task.ts';
 import { moduleUrl, runTasks } from '../parallel/tasks.ts';
@@ -31,8 +31,9 @@ export function checkPropertyOptions(options: ModelPropertyOptions): ModelProper
 /**
  * Estimates the `membership` I_X of the audit's training procedure: R models
  * of the target's family and options, trained on complementary halves of a
- * seeded sample of the target pool (members and non-members). Returns null
- * when R is 0.
+ * seeded sample of the target pool (members and non-members), encoded by
+ * `encoderFor(rows)` (default: z-score fit on those rows). Returns null when
+ * R is 0.
  */
 export async function measureMembershipInformation(
   dataset: Dataset,
@@ -42,12 +43,13 @@ export async function measureMembershipInformation(
   settings: ModelPropertyOptions,
   seed: string | number,
   rng: Rng,
+  encoderFor: (rows: Int32Array) => Encoder = (rows) => fitEncoder(dataset.features, rows),
 ): Promise<MembershipInformationValue | null> {
   const repeats = settings.membershipRepeats;
   if (repeats === 0) return null;
   const targetPool = Int32Array.from([...pools.targetMembers, ...pools.targetNonMembers]);
   const rows = rng.shuffle(targetPool).slice(0, Math.min(settings.membershipPoolSize, targetPool.length));
-  const x = fitEncoder(dataset.features, rows).transform(dataset.features, rows);
+  const x = encoderFor(rows).transform(dataset.features, rows);
   const y = Int32Array.from(rows, (row) => dataset.y[row]);
   const splits = membershipSplits(rows.length, repeats, rng);
   const seeds = splits.map((_, r) => `${seed}/membership-information/${r}`);

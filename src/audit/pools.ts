@@ -1,6 +1,6 @@
 import type { Rng } from '../../engine/rng.ts';
 import type { Dataset } from '../data/datasets.ts';
-import { splitRows } from '../data/split.ts';
+import { splitRows, splitRowsStratified } from '../data/split.ts';
 import { MiascopeError } from '../errors.ts';
 
 /**
@@ -78,6 +78,138 @@ export function requireBothClasses(dataset: Dataset, rows: Int32Array, model: st
     const only = dataset.classNames[positives === 0 ? 0 : 1];
     throw new MiascopeError(
       `the ${model} training set of ${rows.length} records drawn from ${dataset.name} contains only class ${only}; raise ${option} (or try another --seed)`,
+    );
+  }
+}
+
+/** A request to a record sampler: `size` table rows drawn without replacement from `pool`. */
+export interface RecordRequest {
+  /** Whose records: the target's pool or one shadow model's. */
+  role: 'target' | 'shadow';
+  size: number;
+  /** Table rows that may be drawn. */
+  pool: Int32Array;
+  rng: Rng;
+}
+
+/**
+ * Draws the records of a target or shadow pool with a chosen data property
+ * (class balance, entropy, ...). Returns `size` distinct rows of `pool`; the
+ * audit splits them into members and non-members.
+ */
+export type RecordSampler = (request: RecordRequest) => ArrayLike<number>;
+
+/** Calls a sampler and checks that it kept to its request, since a wrong row set would silently corrupt the audit. */
+function sampleRecords(sampler: RecordSampler, request: RecordRequest): Int32Array {
+  const rows = Int32Array.from(sampler(request));
+  const allowed = new Set(request.pool);
+  const distinct = new Set(rows);
+  if (rows.length !== request.size || distinct.size !== rows.length || !rows.every((row) => allowed.has(row))) {
+    throw new MiascopeError(
+      `the ${request.role} record sampler returned ${rows.length} rows (${distinct.size} distinct) for a request of ${request.size} distinct rows ` +
+        `of a pool of ${request.pool.length}; a sampler must return exactly the requested number of distinct pool rows`,
+    );
+  }
+  return rows;
+}
+
+/** Splits `rows` into members (`memberCount` of them) and non-members, with each class in the proportions of `rows`. */
+function splitStratified(dataset: Dataset, rows: Int32Array, memberCount: number, rng: Rng): ShadowSplit {
+  const y = Int32Array.from(rows, (row) => dataset.y[row]);
+  const [members, nonMembers] = splitRowsStratified(y, [memberCount, rows.length - memberCount], rng);
+  return { members: Int32Array.from(members, (i) => rows[i]), nonMembers: Int32Array.from(nonMembers, (i) => rows[i]) };
+}
+
+function allRows(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+/** Rows of `rows` that are not in `taken`. */
+function without(rows: Int32Array, taken: Int32Array): Int32Array {
+  const excluded = new Set(taken);
+  return rows.filter((row) => !excluded.has(row));
+}
+
+/**
+ * Draws the target pool as `drawPools` does, N members and N held-out
+ * records, but from a sampler: it draws 2N records and splits them in halves
+ * stratified by label, so members and non-members share the sampled property.
+ */
+export function drawSampledPools(dataset: Dataset, targetSize: number, shadowSize: number, sampler: RecordSampler, rng: Rng): Pools {
+  requireRecords(dataset, 2 * targetSize + 2 * shadowSize, targetSize, shadowSize, 'each model\'s members plus as many held-out non-members', 4);
+  const everyRow = allRows(dataset.features.rows);
+  const targetPool = sampleRecords(sampler, { role: 'target', size: 2 * targetSize, pool: everyRow, rng: rng.fork('sample') });
+  const { members, nonMembers } = splitStratified(dataset, targetPool, targetSize, rng.fork('split'));
+  return { targetMembers: members, targetNonMembers: nonMembers, shadowPool: without(everyRow, targetPool) };
+}
+
+/** Draws one shadow model's members and non-members, S each, as 2S sampled shadow-pool records split in halves stratified by label. */
+export function drawSampledShadowSplit(dataset: Dataset, pools: Pools, shadowSize: number, sampler: RecordSampler, rng: Rng): ShadowSplit {
+  const records = sampleRecords(sampler, { role: 'shadow', size: 2 * shadowSize, pool: pools.shadowPool, rng: rng.fork('sample') });
+  return splitStratified(dataset, records, shadowSize, rng.fork('split'));
+}
+
+/**
+ * Draws the target pool of the `paper` protocol: N records (sampled, or
+ * uniform without a sampler) split at random into round(memberRate · N)
+ * members and the rest as non-members, every one of which is scored. The
+ * shadow pool is every other record.
+ */
+export function drawSplitPools(
+  dataset: Dataset,
+  targetSize: number,
+  shadowSize: number,
+  memberRate: number,
+  sampler: RecordSampler | undefined,
+  rng: Rng,
+): Pools {
+  requireRecords(dataset, targetSize + shadowSize, targetSize, shadowSize, 'the target pool plus one shadow pool', 2);
+  const memberCount = Math.round(memberRate * targetSize);
+  if (memberCount < 1 || memberCount >= targetSize) {
+    throw new MiascopeError(
+      `member rate ${memberRate} splits a target pool of ${targetSize} records into ${memberCount} members and ${targetSize - memberCount} non-members; ` +
+        `each side needs at least one record: raise --target-size or bring --member-rate closer to 0.5`,
+    );
+  }
+  const everyRow = allRows(dataset.features.rows);
+  const targetPool =
+    sampler === undefined
+      ? rng.fork('sample').shuffle(everyRow.slice()).slice(0, targetSize)
+      : sampleRecords(sampler, { role: 'target', size: targetSize, pool: everyRow, rng: rng.fork('sample') });
+  const [members, nonMembers] = splitRows(targetSize, [memberCount, targetSize - memberCount], rng.fork('split'));
+  return {
+    targetMembers: Int32Array.from(members, (i) => targetPool[i]),
+    targetNonMembers: Int32Array.from(nonMembers, (i) => targetPool[i]),
+    shadowPool: without(everyRow, targetPool),
+  };
+}
+
+/**
+ * Draws one shadow model's records under the `paper` protocol: S records of
+ * the shadow pool (sampled, or uniform) split into `memberShare` members and
+ * the rest, stratified by label, as the authors' code splits its shadow data.
+ */
+export function drawSplitShadow(
+  dataset: Dataset,
+  pools: Pools,
+  shadowSize: number,
+  memberShare: number,
+  sampler: RecordSampler | undefined,
+  rng: Rng,
+): ShadowSplit {
+  const records =
+    sampler === undefined
+      ? rng.fork('sample').shuffle(pools.shadowPool.slice()).slice(0, shadowSize)
+      : sampleRecords(sampler, { role: 'shadow', size: shadowSize, pool: pools.shadowPool, rng: rng.fork('sample') });
+  return splitStratified(dataset, records, Math.round(memberShare * shadowSize), rng.fork('split'));
+}
+
+function requireRecords(dataset: Dataset, needed: number, targetSize: number, shadowSize: number, what: string, divisor: number): void {
+  const rows = dataset.features.rows;
+  if (needed > rows) {
+    throw new MiascopeError(
+      `target size ${targetSize} and shadow size ${shadowSize} need ${needed} records (${what}), ` +
+        `but ${dataset.name} has ${rows}; lower --target-size or --shadow-size to at most ${Math.floor(rows / divisor)} each`,
     );
   }
 }

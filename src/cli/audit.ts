@@ -1,11 +1,15 @@
 import { MiascopeError } from '../errors.ts';
-import { runAudit, type AuditOptions, type AuditResult, type ModelSummary } from '../audit/audit.ts';
+import { AUDIT_PROTOCOLS, runAudit, type AuditOptions, type AuditProtocol, type AuditResult, type ModelSummary } from '../audit/audit.ts';
 import { MODEL_NAMES, type ModelName } from '../models/registry.ts';
 import type { ModelProperties, PropertyValue } from '../properties/model.ts';
 import { fractionOption, integerOption, parseCommand } from './args.ts';
+import { BACKEND_HELP, BACKEND_OPTIONS, backendFromOptions, backendLogger } from './backend-option.ts';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { prepareOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
+import { renderAuditReport } from '../report/html.ts';
 
 export const AUDIT_HELP = `Usage: miascope audit [options]
 
@@ -16,7 +20,18 @@ training records (members) from held-out records (non-members), with the
 target model's fairness, information and indistinguishability properties.
 
 Options:
-${DATASET_HELP}  --target MODEL            target model family: ${MODEL_NAMES.join(', ')} (default: ann)
+${DATASET_HELP}  --protocol sound|paper    sound (default): miascope's definitions, balanced
+                            evaluation, z-score features fit on each training
+                            set. paper: the authors' published code: target
+                            pool split 75/25 into members/non-members, all
+                            scored (trivial accuracy 0.75); min-max features
+                            over the whole table; tanh ANN, plain SGD, batch
+                            500 (shadows: 10 epochs, batch 100, pools split
+                            75/25 stratified); attack ANN of 5 tanh units, SGD
+                            lr 1e-4; lr C=1, svm C=1, knn k=5; the paper's
+                            fairness and I_X forms. --member-rate, --epochs
+                            and --set override the protocol's values
+  --target MODEL            target model family: ${MODEL_NAMES.join(', ')} (default: ann)
   --shadow MODEL|all        shadow model family, or all for one shadow of each
                             family with their attack examples pooled
                             (default: the target's family)
@@ -30,12 +45,17 @@ ${DATASET_HELP}  --target MODEL            target model family: ${MODEL_NAMES.jo
                             hidden layer of 50, SGD lr 0.001, 50 epochs; lr
                             C=0.01; svm C=0.01, RBF, gamma=scale; rf 100 trees
                             of depth 2; knn k=3
-  --target-size N           target training records (default: min(10000, rows/4))
-  --shadow-size N           shadow training records (default: min(10000, rows/4))
+  --target-size N           target training records; under --protocol paper
+                            the target pool that --member-rate splits
+                            (default: min(10000, rows/4))
+  --shadow-size N           shadow training records, read like --target-size
+                            (default: min(10000, rows/4))
   --member-rate R           share of members in the evaluation set, in (0, 1)
-                            (default: 0.5; any other rate gives accuracy a
-                            trivial baseline of max(R, 1 − R))
-  --epochs N                training epochs of the target and shadow models (default: 50)
+                            (default: 0.5, paper: 0.75; any rate other than 0.5
+                            gives accuracy a trivial baseline of max(R, 1 − R))
+  --epochs N                training epochs of the target and shadow models
+                            (default: 50; paper: 50 for the target, 10 for
+                            the shadows)
   --protected COL[=VALUE]   protected attribute splitting records into groups g0
                             and g1 for the fairness properties and the per-group
                             attack (default: sex for Adult, else the first
@@ -48,9 +68,12 @@ ${DATASET_HELP}  --target MODEL            target model family: ${MODEL_NAMES.jo
                             records for the membership I_X; even, 0 skips it
                             (default: 4)
   --seed S                  seed of every random step (default: 0)
-  --threads N               worker threads for independent trainings (default:
+${BACKEND_HELP}  --threads N               worker threads for independent trainings (default:
                             the number of CPU cores; results do not depend on it)
   --out DIR                 write DIR/result.json
+  --report FILE             write the audit report to FILE, one self-contained
+                            HTML page (tables, ROC curves, score histograms)
+                            that loads nothing from the network
   --json                    print the result as JSON instead of the summary
   --quiet                   no progress output on stderr
   -h, --help                show this help
@@ -66,12 +89,15 @@ const OPTIONS = {
   'target-size': { type: 'string' },
   'shadow-size': { type: 'string' },
   'member-rate': { type: 'string' },
+  protocol: { type: 'string' },
   epochs: { type: 'string' },
   protected: { type: 'string' },
   'membership-repeats': { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
+  ...BACKEND_OPTIONS,
   out: { type: 'string' },
+  report: { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -94,15 +120,20 @@ export async function auditCommand(argv: string[]): Promise<void> {
     familyOptions: familyOptionsFrom(values.set ?? []),
     targetSize: integerOption('target-size', values['target-size'], 2),
     shadowSize: integerOption('shadow-size', values['shadow-size'], 2),
-    memberRate: fractionOption('member-rate', values['member-rate'], 0, 1) ?? 0.5,
+    protocol: protocolOption(values.protocol),
+    // Left undefined when not given, so that the protocol's member rate applies.
+    memberRate: fractionOption('member-rate', values['member-rate'], 0, 1),
     seed: values.seed ?? 0,
     model: epochs === undefined ? {} : { epochs },
     protected: values.protected,
     properties: membershipRepeats === undefined ? {} : { membershipRepeats },
     threads: integerOption('threads', values.threads, 1),
+    backend: backendFromOptions(values),
+    onLog: backendLogger(values.quiet ?? false),
   };
 
   if (values.out !== undefined) prepareOutputFolder(values.out);
+  if (values.report !== undefined) checkReportPath(values.report);
   const progress = createProgressReporter(values.quiet ?? false);
   let result: AuditResult;
   try {
@@ -112,8 +143,30 @@ export async function auditCommand(argv: string[]): Promise<void> {
   }
 
   const json = JSON.stringify(result, null, 2) + '\n';
+  // The report renders before anything is written, so a failure leaves no file behind.
+  const report = values.report === undefined ? undefined : await renderAuditReport(result);
   const written = values.out === undefined ? undefined : writeResultFile(values.out, 'result.json', json);
-  process.stdout.write(values.json ? json : formatSummary(result, written));
+  const reportPath =
+    values.report === undefined || report === undefined
+      ? undefined
+      : writeResultFile(dirname(values.report), basename(values.report), report, '--report FILE');
+  process.stdout.write(values.json ? json : formatSummary(result, written) + (reportPath === undefined ? '' : `Report written to ${reportPath}\n`));
+}
+
+function protocolOption(value: string | undefined): AuditProtocol | undefined {
+  if (value === undefined) return undefined;
+  if (!(AUDIT_PROTOCOLS as string[]).includes(value)) {
+    throw new MiascopeError(`--protocol ${JSON.stringify(value)} is invalid; choose one of ${AUDIT_PROTOCOLS.join(', ')}`);
+  }
+  return value as AuditProtocol;
+}
+
+/** Rejects a report path that is a folder and creates its parent folder, before the audit's long work starts. */
+function checkReportPath(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new MiascopeError(`--report ${path} is a folder; give the path of an HTML file, e.g. ${join(path, 'report.html')}`);
+  }
+  prepareOutputFolder(dirname(path), '--report FILE');
 }
 
 /**
@@ -182,6 +235,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
   const attackRow = (name: string, m: AuditResult['attack']): string[] => [
     name,
     fixed(m.accuracy),
+    fixed(evaluation.trivialAccuracy),
     fixed(m.balancedAccuracy),
     fixed(m.auc),
     fixed(m.tprAtOnePercentFpr),
@@ -190,30 +244,29 @@ export function formatSummary(result: AuditResult, written?: string): string {
   ];
   lines.push(
     table([
-      ['attack', 'accuracy', 'balanced acc.', 'AUC', 'TPR@1%FPR', 'TPR@0.1%FPR', 'advantage'],
+      ['attack', 'accuracy', 'trivial acc.', 'balanced acc.', 'AUC', 'TPR@1%FPR', 'TPR@0.1%FPR', 'advantage'],
       attackRow(`shadow model (${result.config.attack.model})`, attack),
       attackRow('loss threshold', { ...metricAttacks.loss, kind: 'shadow-model' }),
       attackRow('entropy threshold', { ...metricAttacks.entropy, kind: 'shadow-model' }),
     ]),
   );
-  lines.push('', readAuc(attack.auc, evaluation.members, evaluation.nonMembers));
-  if (evaluation.trivialAccuracy > 0.5 && attack.accuracy < evaluation.trivialAccuracy) {
-    lines.push(
-      `The attack's accuracy (${attack.accuracy.toFixed(3)}) is below the trivial ${evaluation.trivialAccuracy.toFixed(3)} of always answering the majority side: ` +
-        `its threshold was fit on balanced shadow data, so at this member rate read balanced accuracy and AUC instead.`,
-    );
-  }
-  lines.push('', ...formatModelProperties(result.properties.model));
+  const [aucReading, ...otherReadings] = result.reading;
+  lines.push('', `Reading: ${aucReading}`, ...otherReadings);
+  lines.push('', ...formatModelProperties(result.properties.model, result.protocol));
   if (written !== undefined) lines.push(`Result written to ${written}`);
   return lines.join('\n') + '\n';
 }
 
 /** Formats the target model's properties as a short block of lines. */
-function formatModelProperties(model: ModelProperties): string[] {
+function formatModelProperties(model: ModelProperties, protocol: AuditProtocol): string[] {
   const value = (property: PropertyValue | null): string =>
     property === null ? 'n/a' : Number.isFinite(property.value) ? fixed(property.value) : 'n/a (a group has no records for it)';
   const row = (label: string, text: string): string => `  ${label.padEnd(27)}${text}`;
-  const lines = ['Target model properties (sound protocol; the paper protocol\'s forms in brackets):'];
+  const lines = [
+    protocol === 'paper'
+      ? 'Target model properties (the paper protocol\'s forms, in brackets, are the headline values; the sound forms stand beside them):'
+      : 'Target model properties (sound protocol; the paper protocol\'s forms in brackets):',
+  ];
 
   const groups = model.protectedAttribute;
   if (groups === null) {
@@ -258,18 +311,4 @@ function formatModelProperties(model: ModelProperties): string[] {
     );
   }
   return lines;
-}
-
-/**
- * Writes one plain sentence on the AUC. The margin is twice the AUC's standard
- * error when there is no leakage, √((n₀+n₁+1)/(12·n₀·n₁)) for n₁ members and
- * n₀ non-members (Hanley and McNeil, "The meaning and use of the area under a
- * receiver operating characteristic (ROC) curve", 1982).
- */
-function readAuc(auc: number, members: number, nonMembers: number): string {
-  const margin = 2 * Math.sqrt((members + nonMembers + 1) / (12 * members * nonMembers));
-  if (Math.abs(auc - 0.5) <= margin) {
-    return `Reading: the shadow-model attack's AUC (${auc.toFixed(3)}) is within ±${margin.toFixed(3)} of 0.5: no detectable leakage at this sample size.`;
-  }
-  return `Reading: the shadow-model attack's AUC (${auc.toFixed(3)}) is outside ±${margin.toFixed(3)} of 0.5: the target leaks membership.`;
 }

@@ -5,13 +5,14 @@ import { MiascopeError } from '../errors.ts';
 /**
  * Creates the output folder before any work starts, so that a folder that
  * cannot be written is reported at once rather than after a long run.
+ * `option` is the command-line option the error message suggests.
  */
-export function prepareOutputFolder(folder: string): void {
+export function prepareOutputFolder(folder: string, option = '--out DIR'): void {
   try {
     mkdirSync(folder, { recursive: true });
     accessSync(folder, constants.W_OK);
   } catch (error) {
-    throw new MiascopeError(`cannot write to output folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
+    throw new MiascopeError(`cannot write to output folder ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with ${option})`);
   }
 }
 
@@ -20,7 +21,7 @@ export function prepareOutputFolder(folder: string): void {
  * same folder first, then renamed, so an interrupted run leaves either the old
  * file or the complete new one, never half of it.
  */
-export function writeResultFile(folder: string, file: string, content: string): string {
+export function writeResultFile(folder: string, file: string, content: string, option = '--out DIR'): string {
   const path = join(folder, file);
   const temporary = join(folder, `.${file}.${process.pid}.tmp`);
   try {
@@ -33,7 +34,7 @@ export function writeResultFile(folder: string, file: string, content: string): 
     } catch {
       // The temporary file was never created (its folder is not a folder).
     }
-    throw new MiascopeError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
+    throw new MiascopeError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable path with ${option})`);
   }
   return path;
 }
