@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as VegaLite from 'vega-lite';
 
 /** A Vega-Lite specification, as plain JSON. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -10,7 +9,10 @@ export type VegaLiteSpec = Record<string, unknown>;
  * every URL, so rendering never touches the network or the file system.
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
+  // Loaded on first use: vega's Node build uses top-level await, which a
+  // CommonJS loader (such as a test runner's require hook) cannot load statically.
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile(spec as unknown as VegaLite.TopLevelSpec).spec;
   for (const data of compiled.data ?? []) {
     if ('url' in data) throw new Error(`renderSvg: plots take inline data only, not the URL ${JSON.stringify(data.url)}`);
   }

@@ -1,0 +1,39 @@
+/** Number formatting shared by the report's tables. */
+
+import type { ConfidenceInterval } from '../attack/intervals.ts';
+import { html, type Markup } from './markup.ts';
+
+/** Formats a value with `digits` decimals; null, NaN and infinities (written as null in JSON) read `n/a`. */
+export function fixed(value: number | null | undefined, digits = 4): string {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+/** Formats a count with thousands separators. */
+export function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/**
+ * Formats an interval bound with 3 decimals, or with 2 significant digits
+ * below 0.01, so that a narrow interval near 0 (a TPR at low FPR) does not
+ * read [0.000, 0.000].
+ */
+export function bound(value: number): string {
+  return value !== 0 && Math.abs(value) < 0.01 ? value.toPrecision(2) : value.toFixed(3);
+}
+
+/** Formats a 95% interval as `[lower, upper]`, or nothing when its bounds are not finite. */
+export function interval(bounds: ConfidenceInterval | null | undefined): Markup {
+  if (bounds === null || bounds === undefined || !Number.isFinite(bounds.lower) || !Number.isFinite(bounds.upper)) return html``;
+  return html`<br><span class="interval">[${bound(bounds.lower)}, ${bound(bounds.upper)}]</span>`;
+}
+
+/** Formats a value with its interval below it, for a table cell. */
+export function withInterval(value: number, bounds: ConfidenceInterval | null | undefined): Markup {
+  return html`${fixed(value)}${interval(bounds)}`;
+}
+
+/** Capitalises the first letter of a sentence. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
