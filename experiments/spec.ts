@@ -1,4 +1,5 @@
 import type { DatasetOptions } from '../src/data/datasets.ts';
+import type { BackendChoice } from '../src/models/backend-choice.ts';
 
 /**
  * The shape of an experiment: one spec per figure or table of Tonni et al.,
@@ -45,6 +46,11 @@ export interface TrialInput {
   /** Derived by the runner from the experiment, dataset, protocol, point and trial, never from the worker or shard. */
   seed: number;
   settings: Record<string, Value>;
+  /**
+   * Where the trial's ANN target and shadow models train (see `AuditOptions.backend`). Not part of the
+   * trial's key or seed; absent means `cpu`, so that a results file does not depend on the machine.
+   */
+  backend?: BackendChoice;
 }
 
 /**
@@ -64,8 +70,19 @@ export interface TrialOutput {
 
 /** How the report shows an experiment's aggregated results. */
 export type ExperimentView =
-  /** Mean and 95% interval of each metric against a varied setting `x`, one line per `series` value. */
-  | { kind: 'sweep'; x: string; series?: string; xScale?: 'linear' | 'log' }
+  /**
+   * Mean and 95% interval of each metric against a varied setting `x`, one
+   * line per `series` value. With `facet`, one panel per value of that point
+   * setting, each with its own x scale, for grids that mix several sweeps on
+   * one `x` (Figure 8's width, learning rate and L2 ratio).
+   */
+  | { kind: 'sweep'; x: string; series?: string; xScale?: 'linear' | 'log'; facet?: string }
+  /**
+   * Mean `y` against mean `x` with 95% interval bars on both, one point per
+   * grid point, coloured by `series`, the points of a series joined in grid
+   * order: a utility–privacy plot.
+   */
+  | { kind: 'tradeoff'; x: string; y: string; series: string }
   /** One dot per trial, metric against `x` (a point setting or a measured metric). */
   | { kind: 'scatter'; x: string }
   /** A grid of mean `value` over settings `x` and `y`. */
@@ -88,4 +105,12 @@ export interface ExperimentSpec {
   run(input: TrialInput): Promise<TrialOutput>;
   /** Experiments whose results this one pools instead of running trials of its own (table4). */
   pools?: string[];
+  /**
+   * Whether the report marks points whose mean target test accuracy is below
+   * the prune threshold times the best point's as pruned (failed to train).
+   * Default true. Set false where the points change the data distribution
+   * (class balance, feature balance, entropy), because there test accuracies
+   * differ for reasons other than training and are not comparable.
+   */
+  prune?: boolean;
 }

@@ -1,6 +1,8 @@
 import { MiascopeError, USER_ERROR_EXIT_CODE } from '../errors.ts';
 import { packageVersion } from '../paths.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
+import { EXPERIMENT_HELP, experimentCommand } from './experiment.ts';
+import { DEFEND_HELP, defendCommand } from './defend.ts';
 import { PROPERTIES_HELP, propertiesCommand } from './properties.ts';
 
 const HELP = `Usage: miascope <command> [options]
@@ -9,6 +11,8 @@ Membership inference audits of tabular classifiers.
 
 Commands:
   audit        train a target model and attack it with a shadow-model attack
+  experiment   run the paper's experiments (figures and tables) and report them
+  defend       train with a regulariser (fairness, I_X, L1, L2) and compare the attack with and without it
   properties   measure a dataset's size, class and feature balance, and entropy
 
 Options:
@@ -21,6 +25,8 @@ Example:
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   audit: { run: auditCommand, help: AUDIT_HELP },
+  experiment: { run: experimentCommand, help: EXPERIMENT_HELP },
+  defend: { run: defendCommand, help: DEFEND_HELP },
   properties: { run: propertiesCommand, help: PROPERTIES_HELP },
 };
 

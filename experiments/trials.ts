@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { MiascopeError } from '../src/errors.ts';
+import type { ExperimentSpec, Point, Profile, Protocol } from './spec.ts';
+
+/**
+ * The deterministic list of trials of a run, their seeds and keys, and the
+ * split of that list into shards.
+ */
+
+/** One trial of a run: a point of an experiment's grid on one dataset, repeated `trial` times before. */
+export interface PlannedTrial {
+  experiment: string;
+  dataset: string;
+  protocol: Protocol;
+  profile: Profile;
+  /** Position of the point in the profile's `points`, the order of the report. */
+  pointIndex: number;
+  point: Point;
+  trial: number;
+  seed: number;
+}
+
+export interface Shard {
+  /** 1-based: shard `index` of `count` runs the trials at positions index − 1, index − 1 + count, … */
+  index: number;
+  count: number;
+}
+
+/**
+ * Lists the trials of `specs` in run order: experiment, dataset, point, then
+ * trial index. Experiments that pool the results of others (`spec.pools`)
+ * have no trials of their own. `datasets` replaces each profile's datasets
+ * when given.
+ */
+export function expandTrials(specs: readonly ExperimentSpec[], profile: Profile, protocol: Protocol, datasets?: readonly string[]): PlannedTrial[] {
+  const trials: PlannedTrial[] = [];
+  for (const spec of specs) {
+    if (spec.pools !== undefined) continue;
+    const settings = spec.profiles[profile];
+    for (const dataset of datasets ?? settings.datasets) {
+      settings.points.forEach((point, pointIndex) => {
+        for (let trial = 0; trial < settings.trials; trial++) {
+          trials.push({ experiment: spec.id, dataset, protocol, profile, pointIndex, point, trial, seed: trialSeed(spec.id, dataset, protocol, point, trial) });
+        }
+      });
+    }
+  }
+  return trials;
+}
+
+/**
+ * Seed of a trial: the first 32 bits of the SHA-256 of its experiment,
+ * dataset, protocol, point (keys sorted) and trial index, as an unsigned
+ * integer. It never depends on the worker, the shard or the profile, so a
+ * trial draws the same numbers wherever it runs.
+ */
+export function trialSeed(experiment: string, dataset: string, protocol: Protocol, point: Point, trial: number): number {
+  const text = JSON.stringify([experiment, dataset, protocol, canonicalPoint(point), trial]);
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+/** Identity of a trial in results.jsonl: two lines with the same key describe the same trial. */
+export function trialKey(trial: { experiment: string; dataset: string; protocol: Protocol; profile: Profile; point: Point; trial: number }): string {
+  return JSON.stringify([trial.experiment, trial.dataset, trial.protocol, trial.profile, canonicalPoint(trial.point), trial.trial]);
+}
+
+/** `point` as an array of [key, value] pairs sorted by key, so that key order never changes a seed or a key. */
+function canonicalPoint(point: Point): [string, Point[string]][] {
+  return Object.keys(point)
+    .sort()
+    .map((key) => [key, point[key]]);
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n) as given to --shard. */
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = match === null ? NaN : Number(match[1]);
+  const count = match === null ? NaN : Number(match[2]);
+  if (!(Number.isSafeInteger(index) && Number.isSafeInteger(count) && count >= 1 && index >= 1 && index <= count)) {
+    throw new MiascopeError(`--shard ${JSON.stringify(text)} is invalid; give i/n with 1 ≤ i ≤ n, e.g. 1/4 for the first of four shards`);
+  }
+  return { index, count };
+}
+
+/** The trials of `trials` (in run order) that shard `shard` runs: every count-th one, starting at index − 1. */
+export function selectShard<T>(trials: readonly T[], shard: Shard | undefined): T[] {
+  if (shard === undefined) return [...trials];
+  return trials.filter((_, position) => position % shard.count === shard.index - 1);
+}
