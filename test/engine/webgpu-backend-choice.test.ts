@@ -18,10 +18,10 @@ test('annStepFlops counts three products a layer', () => {
   assert.is(annStepFlops(3, [], 2, 10), 6 * 10 * 3 * 2);
 });
 
-test('auto keeps small problems on the cpu silently', async () => {
+test('auto keeps small problems on the cpu and says why, once', async () => {
   const lines: string[] = [];
-  assert.is(await resolveBackendChoice('auto', AUTO_MIN_STEP_FLOPS - 1, (line) => lines.push(line)), 'cpu');
-  assert.equal(lines, []);
+  assert.is(await resolveBackendChoice('auto', 1e6, (line) => lines.push(line)), 'cpu');
+  assert.equal(lines, [`backend auto: cpu (an ANN training step is 1.0 MFLOP, under the ${AUTO_MIN_STEP_FLOPS / 1e6} MFLOP at which WebGPU starts to gain)`]);
 });
 
 test('cpu choice needs no adapter', async () => {
