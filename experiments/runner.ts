@@ -142,8 +142,7 @@ async function runPending(
   finish: (record: TrialRecord) => void,
 ): Promise<void> {
   const threads = Math.min(workers, pending.length);
-  // A CPU run passes no backend, so that its trial inputs stay as they were before there was a choice.
-  const inputOf = (trial: PlannedTrial) => ({ datasetOptions: datasetOptions.get(trial.dataset) ?? {}, ...(backend === 'cpu' ? {} : { backend }) });
+  const inputOf = (trial: PlannedTrial) => ({ datasetOptions: datasetOptions.get(trial.dataset) ?? {}, backend });
   if (threads <= 1) {
     for (const trial of pending) finish(await runPlannedTrial(trial, inputOf(trial)));
     return;

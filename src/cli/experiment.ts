@@ -72,9 +72,10 @@ Options:
                             exists; each worker thread opens its own WebGPU
                             device on the adapter. auto: decided per trial as
                             for miascope audit. Lines of trials trained on
-                            WebGPU carry "backend": "webgpu" in their data, and
+                            WebGPU carry "backend": "webgpu" in their data;
                             their values differ from the CPU's in the last
-                            digits, so resume an --out with the backend it began with
+                            digits, so resume an --out with the backend it
+                            began with
   --shard i/n               run only trials i, i + n, i + 2n, ... of the run's
                             trial list (1 ≤ i ≤ n), for batch array jobs; join
                             the shards' folders with miascope experiment merge
@@ -107,6 +108,7 @@ const REPORT_HELP = `Usage: miascope experiment report DIR [--prune-threshold R]
 
 Aggregates DIR/results.jsonl and rewrites the report:
   DIR/index.md                              one line per experiment, dataset and protocol
+  DIR/claims.md                             each experiment's claim, both protocols side by side
   DIR/<experiment>/<dataset>-<protocol>.csv  per point: settings, trials, status, and for
                                             each metric its mean, 95% interval and n
   DIR/<experiment>/<dataset>-<protocol>.md   the same as a Markdown table with the claim

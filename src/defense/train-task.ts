@@ -18,8 +18,8 @@ export interface DefendedModel extends TrainedModel {
  * and non-members: the counterpart of `trainAndScore` for a defended model,
  * written on cloneable data so that it runs on a worker thread.
  * `annOptions.backend` ('cpu', the default, or 'webgpu') is where the network
- * trains and predicts, as for `trainAndScore`; a WebGPU task must run on the
- * thread that owns the device (the audit marks it `mainThread`).
+ * trains and predicts, as for `trainAndScore`. A WebGPU task must run on the
+ * thread that owns the device, so the audit marks it `mainThread`.
  */
 export async function trainDefendedAndScore(
   xMembers: MatrixData,

@@ -226,8 +226,8 @@ async function measureProperty(layers: Dense[], features: Tensor, context: Prope
  * compares the values and skips non-finite ones. On a device it reads nothing:
  * max(a, b) = (a + b + |a − b|) / 2 keeps the largest there, with the gradient
  * of the larger draw (half of each at a tie).
- * NOTE: on a device a non-finite soft value is not skipped; it turns the
- * penalty and then the epoch's loss non-finite, which raises the divergence error.
+ * NOTE: on a device a non-finite soft value is not skipped. It makes the
+ * penalty and then the epoch's loss non-finite, and so raises the divergence error.
  */
 function largestSoftProperty(layers: Dense[], features: Tensor, context: PropertyContext, defense: DefenseOptions, rng: Rng): Tensor | null {
   const onHost = features.backend.hostMemory;

@@ -26,6 +26,7 @@ test('invalid defend options exit 2', () => {
     [['--variant', 'exact'], /--variant "exact" is invalid/],
     [['--monitor', 'accuracy', '--regularizer', 'l1'], /--monitor "accuracy" is invalid/],
     [['--epochs', '0'], /--epochs "0" is invalid/],
+    [['--backend', 'tpu'], /--backend "tpu" is invalid; choose one of auto, cpu, webgpu/],
     [['--protected', 'gender'], /"gender" not found/],
     [['extra'], /unexpected argument "extra"/],
   ];
