@@ -147,21 +147,20 @@ function sweepPanel(group: ResultGroup, points: readonly PointSummary[], metric:
   });
   const color = series === undefined ? { value: '#1f77b4' } : { field: 'series', type: 'nominal', title: series };
   const opacity = { condition: { test: 'datum.faded', value: 0.3 }, value: 1 };
-  return {
-    title: metric,
-    width: PANEL_WIDTH,
-    height: PANEL_HEIGHT,
-    layer: [
-      {
-        data: { values: rows },
-        mark: { type: 'errorbar', ticks: true },
-        encoding: { x: xEncoding, y: { field: 'lower', type: 'quantitative', title: metric, scale: { zero: false } }, y2: { field: 'upper' }, color, opacity },
-      },
-      { data: { values: rows }, mark: 'line', encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative' }, color } },
-      { data: { values: rows }, mark: { type: 'point', filled: true }, encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative' }, color, opacity } },
-      ...referenceLayers(group, metric),
-    ],
-  };
+  return metricPanel(group, metric, [
+    {
+      data: { values: rows },
+      mark: { type: 'errorbar', ticks: true },
+      encoding: { x: xEncoding, y: { field: 'lower', type: 'quantitative', title: metric, scale: { zero: false } }, y2: { field: 'upper' }, color, opacity },
+    },
+    { data: { values: rows }, mark: 'line', encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative' }, color } },
+    { data: { values: rows }, mark: { type: 'point', filled: true }, encoding: { x: xEncoding, y: { field: 'mean', type: 'quantitative' }, color, opacity } },
+  ]);
+}
+
+/** Builds a panel of a sweep or scatter, titled by its metric: `layers`, then the metric's reference lines over them. */
+function metricPanel(group: ResultGroup, metric: string, layers: VegaLiteSpec[]): VegaLiteSpec {
+  return { title: metric, width: PANEL_WIDTH, height: PANEL_HEIGHT, layer: [...layers, ...referenceLayers(group, metric)] };
 }
 
 /** Plots one dot per ok trial: each metric against the view's `x`, a point setting or a measured value. */
@@ -174,23 +173,17 @@ export function scatterPlot(group: ResultGroup, x: string): VegaLiteSpec {
       const yValue = trialValue(record, metric);
       return xValue === undefined || yValue === undefined ? [] : [{ x: xValue, y: yValue, faded: pruned.has(record.pointIndex) }];
     });
-    return {
-      title: metric,
-      width: PANEL_WIDTH,
-      height: PANEL_HEIGHT,
-      layer: [
-        {
-          data: { values: rows },
-          mark: { type: 'point', filled: true, size: 18 },
-          encoding: {
-            x: { field: 'x', type: 'quantitative', title: x, scale: { zero: false } },
-            y: { field: 'y', type: 'quantitative', title: metric, scale: { zero: false } },
-            opacity: { condition: { test: 'datum.faded', value: 0.2 }, value: 0.7 },
-          },
+    return metricPanel(group, metric, [
+      {
+        data: { values: rows },
+        mark: { type: 'point', filled: true, size: 18 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: x, scale: { zero: false } },
+          y: { field: 'y', type: 'quantitative', title: metric, scale: { zero: false } },
+          opacity: { condition: { test: 'datum.faded', value: 0.2 }, value: 0.7 },
         },
-        ...referenceLayers(group, metric),
-      ],
-    };
+      },
+    ]);
   });
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: groupTitle(group, metrics), concat: panels, columns: PANEL_COLUMNS };
 }

@@ -61,26 +61,31 @@ export async function writeReport(out: string, records: readonly TrialRecord[], 
 
   const shownGroups = groups.filter((candidate) => selected(candidate.spec.id));
   for (const group of shownGroups) {
-    const stem = join(out, group.spec.id, `${fileSafe(group.dataset)}-${group.protocol}`);
     const svg = await renderSvg(groupPlot(group));
     svgs.set(group, svg);
-    files.push(write(`${stem}.csv`, groupCsv(group)));
-    files.push(write(`${stem}.md`, groupMarkdown(group, `${fileSafe(group.dataset)}-${group.protocol}.svg`)));
-    files.push(write(`${stem}.svg`, svg));
+    files.push(...writeGroupFiles(out, group, groupCsv(group), groupMarkdown(group, `${fileStem(group)}.svg`), svg));
   }
   const shownCorrelations = correlations.filter((candidate) => selected(candidate.spec.id));
   for (const group of shownCorrelations) {
-    const stem = join(out, group.spec.id, `${fileSafe(group.dataset)}-${group.protocol}`);
     const svg = await renderSvg(correlationPlot(group));
     svgs.set(group, svg);
-    files.push(write(`${stem}.csv`, correlationCsv(group)));
-    files.push(write(`${stem}.md`, correlationMarkdown(group, `${fileSafe(group.dataset)}-${group.protocol}.svg`)));
-    files.push(write(`${stem}.svg`, svg));
+    files.push(...writeGroupFiles(out, group, correlationCsv(group), correlationMarkdown(group, `${fileStem(group)}.svg`), svg));
   }
   files.push(write(join(out, 'claims.md'), claimsMarkdown(specs, groups, correlations)));
   files.push(write(join(out, 'index.md'), indexMarkdown(groups, correlations)));
   const html = options.html === undefined ? undefined : htmlReport({ source: options.html.source, specs, groups: shownGroups, correlations: shownCorrelations, svgs });
   return { files, unknown: unknownExperiments(records, specs), html };
+}
+
+/** Writes a group's CSV, Markdown table and SVG plot to OUT/<experiment>/<dataset>-<protocol>.{csv,md,svg} and returns the three paths. */
+function writeGroupFiles(out: string, group: ResultGroup | CorrelationGroup, csv: string, markdown: string, svg: string): string[] {
+  const stem = join(out, group.spec.id, fileStem(group));
+  return [write(`${stem}.csv`, csv), write(`${stem}.md`, markdown), write(`${stem}.svg`, svg)];
+}
+
+/** Names a group's files in its experiment's folder, without the extension: `<dataset>-<protocol>`. */
+function fileStem(group: ResultGroup | CorrelationGroup): string {
+  return `${fileSafe(group.dataset)}-${group.protocol}`;
 }
 
 function write(path: string, content: string): string {
@@ -179,9 +184,9 @@ function correlationMarkdown(group: CorrelationGroup, svg: string): string {
 }
 
 function indexMarkdown(groups: readonly ResultGroup[], correlations: readonly CorrelationGroup[]): string {
-  const rows = groups.map((group) => [`[${group.spec.id}](${group.spec.id}/${fileSafe(group.dataset)}-${group.protocol}.md)`, ...indexCells(group)]);
+  const rows = groups.map((group) => [`[${group.spec.id}](${group.spec.id}/${fileStem(group)}.md)`, ...indexCells(group)]);
   for (const group of correlations) {
-    rows.push([`[${group.spec.id}](${group.spec.id}/${fileSafe(group.dataset)}-${group.protocol}.md)`, ...correlationIndexCells(group)]);
+    rows.push([`[${group.spec.id}](${group.spec.id}/${fileStem(group)}.md)`, ...correlationIndexCells(group)]);
   }
   return `# Experiment results\n\n${markdownTable(INDEX_HEADER, rows)}`;
 }

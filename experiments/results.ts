@@ -1,8 +1,8 @@
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MiascopeError } from '../src/errors.ts';
-import type { Point, Profile, Protocol, Value } from './spec.ts';
-import { trialKey } from './trials.ts';
+import type { Value } from './spec.ts';
+import { trialKey, type PlannedTrial } from './trials.ts';
 
 /**
  * results.jsonl: one JSON line per finished trial. Lines are appended and
@@ -22,15 +22,8 @@ export const RESULTS_FILE = 'results.jsonl';
  */
 export type TrialStatus = 'ok' | 'failed';
 
-export interface TrialRecord {
-  experiment: string;
-  dataset: string;
-  protocol: Protocol;
-  profile: Profile;
-  pointIndex: number;
-  point: Point;
-  trial: number;
-  seed: number;
+/** One line of results.jsonl: the planned trial and what running it produced. */
+export interface TrialRecord extends PlannedTrial {
   status: TrialStatus;
   /** The MiascopeError's message of a failed trial; absent when ok. */
   error?: string;

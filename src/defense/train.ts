@@ -23,15 +23,14 @@ import { noGrad } from '../../engine/autograd.ts';
 import type { Backend } from '../../engine/backend/backend.ts';
 import { cpuBackend } from '../../engine/backend/cpu/index.ts';
 import { Matrix, type Labels } from '../../engine/matrix.ts';
-import { Dense } from '../../engine/nn/dense.ts';
+import type { Dense } from '../../engine/nn/dense.ts';
 import { ScalarSum, tidy } from '../../engine/memory.ts';
 import { abs, add, gatherRows, scale, softmax, softmaxCrossEntropy, sub } from '../../engine/ops.ts';
-import { Adam, SGD, type Optimizer } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
 import { tensor, type Tensor } from '../../engine/tensor.ts';
 import { MiascopeError } from '../errors.ts';
-import { AnnClassifier, type AnnOptions } from '../models/ann.ts';
-import type { FitProgress, ModelJSON } from '../models/classifier.ts';
+import { AnnClassifier, createNetwork, type AnnOptions } from '../models/ann.ts';
+import type { FitProgress } from '../models/classifier.ts';
 import { validateTrainingData } from '../models/validate.ts';
 import { monitoredProperty, resolveDefenseOptions, type DefenseOptions, type PropertyRegularizer, type Regularizer, type Variant } from './options.ts';
 import { maxDecrease, penaltyTerm } from './penalty.ts';
@@ -108,18 +107,7 @@ export async function trainWithRegularizer(
   // Layers and optimisers as AnnClassifier.fit builds them, from the same random stream.
   const rng = new Rng(annOptions.seed);
   const drawRng = rng.fork('defence-draws');
-  const widths = [x.cols, ...annOptions.hiddenLayers, nClasses];
-  const layers = widths.slice(1).map((width, i) => {
-    const isOutput = i === widths.length - 2;
-    return Dense.create(widths[i], width, isOutput ? 'none' : annOptions.activation, annOptions.initializer, rng, { backend });
-  });
-  const weights = layers.map((layer) => layer.weight);
-  const biases = layers.map((layer) => layer.bias);
-  const { learningRate, momentum, nesterov, l2 } = annOptions;
-  const optimizers: Optimizer[] =
-    annOptions.optimizer === 'sgd'
-      ? [new SGD(weights, { learningRate, momentum, nesterov, weightDecay: 2 * l2 }), new SGD(biases, { learningRate, momentum, nesterov })]
-      : [new Adam(weights, { learningRate, weightDecay: 2 * l2 }), new Adam(biases, { learningRate })];
+  const { layers, weights, optimizers } = createNetwork(x.cols, nClasses, annOptions, rng, backend);
 
   // The training records, uploaded once; every minibatch and draw is a gather of their rows.
   const features = tensor(x.data, [x.rows, x.cols], { backend });
@@ -162,7 +150,7 @@ export async function trainWithRegularizer(
     const epochLoss = (await lossSum.value()) / x.rows;
     if (!Number.isFinite(epochLoss)) {
       throw new MiascopeError(
-        `regularised training (${regularizer}, λ = ${lambda}) diverged at epoch ${epoch} (mean loss ${epochLoss}); lower --lambda or the learning rate (now ${learningRate})`,
+        `regularised training (${regularizer}, λ = ${lambda}) diverged at epoch ${epoch} (mean loss ${epochLoss}); lower --lambda or the learning rate (now ${annOptions.learningRate})`,
       );
     }
     lossHistory.push(epochLoss);
@@ -171,23 +159,8 @@ export async function trainWithRegularizer(
     options.onProgress?.({ epoch, epochs: annOptions.epochs, loss: epochLoss, property: propertyHistory[epoch] });
   }
 
-  const json: ModelJSON = {
-    model: 'ann',
-    formatVersion: 1,
-    options: annOptions,
-    nFeatures: x.cols,
-    nClasses,
-    layers: await Promise.all(
-      layers.map(async (layer) => ({
-        shape: layer.weight.shape,
-        activation: layer.activation,
-        weight: Array.from(await layer.weight.data()),
-        bias: Array.from(await layer.bias.data()),
-      })),
-    ),
-  };
   return {
-    model: AnnClassifier.fromJSON(json, backend),
+    model: await AnnClassifier.fromLayers(annOptions, layers, x.cols, nClasses, backend),
     record: {
       regularizer,
       lambda,

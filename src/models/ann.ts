@@ -9,7 +9,7 @@ import type { Initializer } from '../../engine/nn/init.ts';
 import { gatherRows, softmax, softmaxCrossEntropy } from '../../engine/ops.ts';
 import { Adam, SGD, type Optimizer } from '../../engine/optim.ts';
 import { Rng } from '../../engine/rng.ts';
-import { tensor } from '../../engine/tensor.ts';
+import { tensor, type Tensor } from '../../engine/tensor.ts';
 import { MiascopeError } from '../errors.ts';
 import { argmaxRows, type Classifier, type FitOptions, type FitReport, type ModelJSON } from './classifier.ts';
 import {
@@ -124,26 +124,12 @@ export class AnnClassifier implements Classifier {
    */
   async fit(x: Matrix, y: Labels, fitOptions: FitOptions = {}): Promise<FitReport> {
     const nClasses = validateTrainingData('AnnClassifier', x, y);
-    const { hiddenLayers, activation, epochs, batchSize, learningRate, l2 } = this.options;
+    const { epochs, batchSize, learningRate } = this.options;
     const backend = await this.resolveBackend();
     const rng = new Rng(this.options.seed);
 
     // Steps 1-2: layers, then an optimiser over all their parameters.
-    const widths = [x.cols, ...hiddenLayers, nClasses];
-    const layers = widths.slice(1).map((width, i) => {
-      const isOutput = i === widths.length - 2;
-      return Dense.create(widths[i], width, isOutput ? 'none' : activation, this.options.initializer, rng, { backend });
-    });
-    const weights = layers.map((layer) => layer.weight);
-    const biases = layers.map((layer) => layer.bias);
-    // The L2 penalty λ·Σw² enters as weight decay 2λ on the weights only.
-    const optimizers: Optimizer[] =
-      this.options.optimizer === 'sgd'
-        ? [
-            new SGD(weights, { learningRate, momentum: this.options.momentum, nesterov: this.options.nesterov, weightDecay: 2 * l2 }),
-            new SGD(biases, { learningRate, momentum: this.options.momentum, nesterov: this.options.nesterov }),
-          ]
-        : [new Adam(weights, { learningRate, weightDecay: 2 * l2 }), new Adam(biases, { learningRate })];
+    const { layers, optimizers } = createNetwork(x.cols, nClasses, this.options, rng, backend);
 
     // Step 3: epochs of shuffled minibatches, each step in a memory scope that
     // frees its activations and gradients (and on WebGPU submits its work).
@@ -177,16 +163,7 @@ export class AnnClassifier implements Classifier {
     }
 
     // Step 4: host copies of the final parameters, for toJSON.
-    const hostLayers: HostLayer[] = [];
-    for (const layer of layers) {
-      hostLayers.push({
-        shape: [layer.weight.shape[0], layer.weight.shape[1]],
-        activation: layer.activation,
-        weight: await layer.weight.data(),
-        bias: await layer.bias.data(),
-      });
-    }
-    this.state = { hostLayers, layers, nFeatures: x.cols, nClasses };
+    this.state = { hostLayers: await readHostLayers(layers), layers, nFeatures: x.cols, nClasses };
     return { epochs, lossHistory };
   }
 
@@ -230,6 +207,17 @@ export class AnnClassifier implements Classifier {
     };
   }
 
+  /**
+   * Wraps layers trained outside `fit` (regularised training) as a fitted
+   * classifier that predicts with them on `backend`. Reads host copies of
+   * their parameters, for toJSON.
+   */
+  static async fromLayers(options: AnnOptions, layers: Dense[], nFeatures: number, nClasses: number, backend: Backend): Promise<AnnClassifier> {
+    const model = new AnnClassifier(options, backend);
+    model.state = { hostLayers: await readHostLayers(layers), layers, nFeatures, nClasses };
+    return model;
+  }
+
   static fromJSON(json: ModelJSON, backend: Backend | BackendName = cpuBackend): AnnClassifier {
     checkModelJSON('AnnClassifier', json, 'ann');
     const model = new AnnClassifier(json.options as Partial<AnnOptions>, backend);
@@ -252,6 +240,51 @@ export class AnnClassifier implements Classifier {
   private requireFitted(call: string): FittedState {
     return requireFitted('AnnClassifier', this.state, call);
   }
+}
+
+/** A network before training: its dense layers and the optimisers over their parameters. */
+export interface AnnNetwork {
+  layers: Dense[];
+  /** The layers' weight matrices, without the biases: what the L2 penalty covers. */
+  weights: Tensor[];
+  optimizers: Optimizer[];
+}
+
+/**
+ * Builds the dense layers nFeatures → options.hiddenLayers → nClasses, drawing
+ * their initial weights from `rng`, and the optimisers over their parameters.
+ * AnnClassifier.fit and regularised training both build their networks here,
+ * so that the same seed gives both the same start.
+ */
+export function createNetwork(nFeatures: number, nClasses: number, options: AnnOptions, rng: Rng, backend: Backend): AnnNetwork {
+  const { activation, learningRate, momentum, nesterov, l2 } = options;
+  const widths = [nFeatures, ...options.hiddenLayers, nClasses];
+  const layers = widths.slice(1).map((width, i) => {
+    const isOutput = i === widths.length - 2;
+    return Dense.create(widths[i], width, isOutput ? 'none' : activation, options.initializer, rng, { backend });
+  });
+  const weights = layers.map((layer) => layer.weight);
+  const biases = layers.map((layer) => layer.bias);
+  // The L2 penalty λ·Σw² enters as weight decay 2λ on the weights only.
+  const optimizers: Optimizer[] =
+    options.optimizer === 'sgd'
+      ? [new SGD(weights, { learningRate, momentum, nesterov, weightDecay: 2 * l2 }), new SGD(biases, { learningRate, momentum, nesterov })]
+      : [new Adam(weights, { learningRate, weightDecay: 2 * l2 }), new Adam(biases, { learningRate })];
+  return { layers, weights, optimizers };
+}
+
+/** Reads the parameters of trained layers back to the host, one read per weight and per bias. */
+async function readHostLayers(layers: readonly Dense[]): Promise<HostLayer[]> {
+  const hostLayers: HostLayer[] = [];
+  for (const layer of layers) {
+    hostLayers.push({
+      shape: [layer.weight.shape[0], layer.weight.shape[1]],
+      activation: layer.activation,
+      weight: await layer.weight.data(),
+      bias: await layer.bias.data(),
+    });
+  }
+  return hostLayers;
 }
 
 function hostToDense(layer: HostLayer, backend: Backend): Dense {

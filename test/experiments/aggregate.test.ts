@@ -6,43 +6,7 @@ import * as assert from 'uvu/assert';
 import { aggregateResults, correlateResults } from '../../experiments/aggregate.ts';
 import { groupCsv, groupMarkdown, writeReport } from '../../experiments/report.ts';
 import type { TrialRecord } from '../../experiments/results.ts';
-import type { ExperimentSpec, ExperimentView, Point } from '../../experiments/spec.ts';
-
-/** Builds a spec for hand-made results: aggregation reads only its id, metrics, view and pools. */
-function spec(id: string, view: ExperimentView, metrics: string[], pools?: string[]): ExperimentSpec {
-  const profile = { points: [], trials: 0, datasets: ['adult'], settings: {} };
-  return {
-    id,
-    title: `Title of ${id}`,
-    claim: `Claim of ${id}.`,
-    profiles: { quick: profile, paper: profile },
-    metrics,
-    view,
-    pools,
-    run: async () => {
-      throw new Error('hand-made results only');
-    },
-  };
-}
-
-function record(experiment: string, pointIndex: number, point: Point, trial: number, metrics: Record<string, number | null>, extra: Partial<TrialRecord> = {}): TrialRecord {
-  return {
-    experiment,
-    dataset: 'adult',
-    protocol: 'paper',
-    profile: 'quick',
-    pointIndex,
-    point,
-    trial,
-    seed: 1000 * pointIndex + trial,
-    status: 'ok',
-    metrics,
-    data: {},
-    miascope: '0.0.0',
-    seconds: 1,
-    ...extra,
-  };
-}
+import { handMadeRecord as record, handMadeSpec as spec } from './fixtures/hand-made-results.ts';
 
 const SWEEP = spec('sweep', { kind: 'sweep', x: 'size' }, ['attackAccuracy', 'attackAuc']);
 

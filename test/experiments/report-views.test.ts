@@ -5,43 +5,10 @@ import fig8Hyperparameters from '../../experiments/fig8-hyperparameters.ts';
 import { groupTitle, plottedMetrics, sweepPlot, tradeoffPlot } from '../../experiments/plot.ts';
 import { groupMarkdown, groupPlot } from '../../experiments/report.ts';
 import type { TrialRecord } from '../../experiments/results.ts';
-import type { ExperimentSpec, ExperimentView, Point } from '../../experiments/spec.ts';
+import type { ExperimentView } from '../../experiments/spec.ts';
 import table5Defences from '../../experiments/table5-defences.ts';
 import { renderSvg } from '../../src/report/vega.ts';
-
-/** Builds a spec for hand-made results: the report reads only its id, title, claim, metrics and view. */
-function spec(id: string, view: ExperimentView, metrics: string[]): ExperimentSpec {
-  const profile = { points: [], trials: 0, datasets: ['adult'], settings: {} };
-  return {
-    id,
-    title: `Title of ${id}`,
-    claim: `Claim of ${id}.`,
-    profiles: { quick: profile, paper: profile },
-    metrics,
-    view,
-    run: async () => {
-      throw new Error('hand-made results only');
-    },
-  };
-}
-
-function record(experiment: string, pointIndex: number, point: Point, trial: number, metrics: Record<string, number | null>): TrialRecord {
-  return {
-    experiment,
-    dataset: 'adult',
-    protocol: 'sound',
-    profile: 'quick',
-    pointIndex,
-    point,
-    trial,
-    seed: 1000 * pointIndex + trial,
-    status: 'ok',
-    metrics,
-    data: {},
-    miascope: '0.0.0',
-    seconds: 1,
-  };
-}
+import { handMadeRecord as record, handMadeSpec as spec } from './fixtures/hand-made-results.ts';
 
 type Layer = { mark: unknown; data: { values: Record<string, unknown>[] }; encoding: Record<string, Record<string, unknown>> };
 type Panel = { title: string; layer: Layer[] };

@@ -1,17 +1,13 @@
 /**
  * Opens the HTML page of a small experiment results folder in headless
  * Chromium and checks what a reader would see: no console errors, no request
- * beyond the page itself, and every plot laid out with a size. Like the audit
- * report's browser test, it needs the Debian package chromium at
- * /usr/bin/chromium; without it the test skips with one line, unless
- * MIASCOPE_REQUIRE_BROWSER=1 makes the missing browser a failure.
+ * beyond the page itself, and every plot laid out with a size. Without
+ * /usr/bin/chromium it skips with one line (chromium.ts has the rule).
  */
 
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeReport } from '../../experiments/report.ts';
@@ -19,19 +15,7 @@ import type { TrialRecord } from '../../experiments/results.ts';
 import type { ExperimentSpec } from '../../experiments/spec.ts';
 import { MiascopeError } from '../../src/errors.ts';
 import toySpec from '../experiments/fixtures/toy-spec.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const REQUIRED = process.env.MIASCOPE_REQUIRE_BROWSER === '1';
-const VIEWPORT = { width: 1200, height: 900 };
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { browserTestsEnabled, chromiumPage, VIEWPORT } from './chromium.ts';
 
 /** The toy results drawn a second way: test accuracy against attack AUC, one point per training size. */
 const TRADEOFF_SPEC: ExperimentSpec = { ...toySpec, id: 'toy-tradeoff', view: { kind: 'tradeoff', x: 'attackAuc', y: 'targetTestAccuracy', series: 'family' } };
@@ -57,57 +41,29 @@ async function toyRecords(): Promise<TrialRecord[]> {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'miascope-experiment-browser-'));
-const pageUrl = pathToFileURL(join(scratch, 'report.html')).href;
-const consoleErrors: string[] = [];
-const requests: string[] = [];
-const failedRequests: string[] = [];
-let context: BrowserContext | undefined;
-let opened: Promise<Page> | undefined;
+const experimentPage = chromiumPage(scratch, async () => {
+  const summary = await writeReport(scratch, await toyRecords(), [toySpec, TRADEOFF_SPEC], { html: { source: scratch } });
+  const path = join(scratch, 'report.html');
+  writeFileSync(path, summary.html!);
+  return path;
+});
 
-if (!existsSync(CHROMIUM) && !REQUIRED) {
-  console.log(`experiment page browser test skipped: ${CHROMIUM} not found (install the Debian package chromium; MIASCOPE_REQUIRE_BROWSER=1 turns this into a failure)`);
-} else {
-  // Each test awaits the page, so that a failed report or launch fails the tests (uvu reports an error in a before hook as no test run).
-  const openPage = async (): Promise<Page> => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found and MIASCOPE_REQUIRE_BROWSER=1; install the Debian package chromium`);
-    const summary = await writeReport(scratch, await toyRecords(), [toySpec, TRADEOFF_SPEC], { html: { source: scratch } });
-    writeFileSync(join(scratch, 'report.html'), summary.html!);
-
-    context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: LAUNCH_ARGS,
-      viewport: VIEWPORT,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
-    await page.goto(pageUrl, { waitUntil: 'load' });
-    return page;
-  };
-  const experimentPage = (): Promise<Page> => (opened ??= openPage());
-
-  test.after(async () => {
-    await context?.close();
-  });
+if (browserTestsEnabled('experiment page browser test')) {
+  test.after(() => experimentPage.close());
 
   test('experiment page logs no console error', async () => {
-    await experimentPage();
+    const { consoleErrors } = await experimentPage.open();
     assert.equal(consoleErrors, []);
   });
 
   test('experiment page requests only itself', async () => {
-    await experimentPage();
-    assert.equal(requests, [pageUrl]);
+    const { url, requests, failedRequests } = await experimentPage.open();
+    assert.equal(requests, [url]);
     assert.equal(failedRequests, []);
   });
 
   test('experiment plots have a size', async () => {
-    const sizes = await (await experimentPage()).$$eval('figure > svg', (plots) =>
+    const sizes = await (await experimentPage.open()).page.$$eval('figure > svg', (plots) =>
       plots.map((plot) => {
         const box = plot.getBoundingClientRect();
         return { width: box.width, height: box.height };
@@ -121,12 +77,12 @@ if (!existsSync(CHROMIUM) && !REQUIRED) {
   });
 
   test('experiment page fits the viewport width', async () => {
-    const scrollWidth = await (await experimentPage()).evaluate<number>('document.documentElement.scrollWidth');
+    const scrollWidth = await (await experimentPage.open()).page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(scrollWidth <= VIEWPORT.width, `page is ${scrollWidth} px wide in a ${VIEWPORT.width} px viewport`);
   });
 
   test('contents links reach each experiment', async () => {
-    const targets = await (await experimentPage()).evaluate<boolean[]>(
+    const targets = await (await experimentPage.open()).page.evaluate<boolean[]>(
       `[...document.querySelectorAll('a[href^="#"]')].map((link) => document.querySelector(link.getAttribute('href')) !== null)`,
     );
     assert.equal(targets, [true, true]);

@@ -7,16 +7,7 @@
 export function squaredDistances(a: Float32Array, b: Float32Array, m: number, n: number, d: number): Float32Array {
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
-    const rowA = i * d;
-    for (let j = 0; j < n; j++) {
-      const rowB = j * d;
-      let total = 0;
-      for (let p = 0; p < d; p++) {
-        const difference = a[rowA + p] - b[rowB + p];
-        total += difference * difference;
-      }
-      out[i * n + j] = total;
-    }
+    for (let j = 0; j < n; j++) out[i * n + j] = squaredDistance(a, i * d, b, j * d, d);
   }
   return out;
 }
@@ -25,16 +16,17 @@ export function squaredDistances(a: Float32Array, b: Float32Array, m: number, n:
 export function rbfKernel(a: Float32Array, b: Float32Array, m: number, n: number, d: number, gamma: number): Float32Array {
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
-    const rowA = i * d;
-    for (let j = 0; j < n; j++) {
-      const rowB = j * d;
-      let total = 0;
-      for (let p = 0; p < d; p++) {
-        const difference = a[rowA + p] - b[rowB + p];
-        total += difference * difference;
-      }
-      out[i * n + j] = Math.exp(-gamma * total);
-    }
+    for (let j = 0; j < n; j++) out[i * n + j] = Math.exp(-gamma * squaredDistance(a, i * d, b, j * d, d));
   }
   return out;
+}
+
+/** Returns ‖A[i] − B[j]‖², summed in float64 in feature order, for the rows that start at offsets rowA of a and rowB of b. */
+function squaredDistance(a: Float32Array, rowA: number, b: Float32Array, rowB: number, d: number): number {
+  let total = 0;
+  for (let p = 0; p < d; p++) {
+    const difference = a[rowA + p] - b[rowB + p];
+    total += difference * difference;
+  }
+  return total;
 }
