@@ -56,6 +56,54 @@ export type ExternalDatasetName = 'texas' | 'purchase';
 /** File name stem of each external dataset, as its authors publish it. */
 const EXTERNAL_FILE_STEMS: Record<ExternalDatasetName, string> = { texas: 'Texas', purchase: 'Purchase' };
 
+/**
+ * Header of each external dataset's CSV file as its authors publish it, the
+ * label `class` last: Texas has 17 feature columns (16 in the paper, plus
+ * `pat_state_notused`), Purchase 16. A file for that name must have exactly
+ * these columns, in any order.
+ */
+const EXTERNAL_COLUMNS: Record<ExternalDatasetName, readonly string[]> = {
+  texas: [
+    'sex_code',
+    'race',
+    'illness_severity',
+    'type_of_admission',
+    'source_of_admission',
+    'pat_state_notused',
+    'pat_zip',
+    'county',
+    'public_health_region',
+    'admit_weekday',
+    'length_of_stay',
+    'pat_age',
+    'pat_status',
+    'ethnicity',
+    'princ_surg_proc_code',
+    'princ_surg_proc_day',
+    'risk_mortality',
+    'class',
+  ],
+  purchase: [
+    'repeater',
+    'year',
+    'purchasequantity',
+    'id',
+    'chain',
+    'dept',
+    'category',
+    'company',
+    'brand',
+    'productsize',
+    'productmeasure',
+    'purchaseamount',
+    'offer',
+    'market',
+    'repeattrips',
+    'offer_year',
+    'class',
+  ],
+};
+
 /** Environment variable naming a folder that contains the external dataset files. */
 export const DATA_DIR_VARIABLE = 'MIASCOPE_DATA_DIR';
 
@@ -148,9 +196,42 @@ function loadExternal(name: ExternalDatasetName, options: DatasetOptions): Datas
   const path = locateExternal(name, options.path);
   const bytes = isTarGz(path) ? readCsvMember(path) : readDatasetFile(path);
   const csv = parseCsv(bytes, { source: path, delimiter: options.delimiter });
+  checkExternalColumns(name, path, csv.columns);
   const label = options.label ?? 'class';
   const positive = options.positive ?? (label === 'class' ? '1' : undefined);
   return assemble(name, csv.columns, csv.rows, (index) => describeLine(csv, index), { ...options, label, positive });
+}
+
+/** Rejects a file whose header is not the one of dataset `name`, e.g. the Purchase file given as Texas. */
+function checkExternalColumns(name: ExternalDatasetName, path: string, columns: readonly string[]): void {
+  const expected = EXTERNAL_COLUMNS[name];
+  const missing = expected.filter((column) => !columns.includes(column));
+  const unexpected = columns.filter((column) => !expected.includes(column));
+  if (missing.length === 0 && unexpected.length === 0) return;
+
+  const stem = EXTERNAL_FILE_STEMS[name];
+  const other = (Object.keys(EXTERNAL_COLUMNS) as ExternalDatasetName[]).find(
+    (candidate) => candidate !== name && EXTERNAL_COLUMNS[candidate].length === columns.length && EXTERNAL_COLUMNS[candidate].every((column) => columns.includes(column)),
+  );
+  if (other !== undefined) {
+    throw new MiascopeError(
+      `${path} is not the ${name} dataset: its ${columns.length} columns are those of ${EXTERNAL_FILE_STEMS[other]}.csv (${listNames(columns, 4)}), ` +
+        `not the ${expected.length} of ${stem}.csv (${listNames(expected, 4)}); load it with --dataset ${other}, or give the ${stem} file with --data-path FILE`,
+    );
+  }
+  const found = [
+    missing.length === 0 ? '' : `; missing: ${listNames(missing)}`,
+    unexpected.length === 0 ? '' : `; not ${stem} columns: ${listNames(unexpected)}`,
+  ].join('');
+  throw new MiascopeError(
+    `${path} is not the ${name} dataset: expected the ${expected.length} columns of ${stem}.csv (${expected.join(', ')}), found ${columns.length}${found}. ` +
+      `Give the ${stem} file of Tonni et al. with --data-path FILE, or load this file as your own CSV with --dataset ${path} --label COL`,
+  );
+}
+
+/** Lists up to `maxListed` names, then how many there are in all. */
+function listNames(names: readonly string[], maxListed = 8): string {
+  return names.length <= maxListed ? names.join(', ') : `${names.slice(0, maxListed).join(', ')}, … (${names.length} in all)`;
 }
 
 function locateExternal(name: ExternalDatasetName, path: string | undefined): string {

@@ -137,7 +137,7 @@ export function measureModelProperties(inputs: ModelPropertyInputs, options: Par
   const information = { ...sound(predictiveInformation(discrete, members, predicted, nClasses), 'predictive', 'bits'), bins: settings.bins };
   const indistinguishability = sound(
     indistinguishabilityDeviation(predicted, argmaxRows(inputs.posteriorsNonMembers), nClasses),
-    'add-one-log-ratio',
+    'share-smoothed-log-ratio',
     'nats',
   );
 

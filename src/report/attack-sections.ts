@@ -3,7 +3,7 @@
 import type { AttackMetrics } from '../attack/metrics.ts';
 import type { MetricAttackKind } from '../attack/metric-attacks.ts';
 import type { AuditResult, ModelSummary } from '../audit/types.ts';
-import { count, fixed, withInterval } from './format.ts';
+import { count, fixed, sentence, withInterval } from './format.ts';
 import { html, trusted, type Markup } from './markup.ts';
 import { histogramPlot, rocPlot } from './plots.ts';
 
@@ -14,6 +14,35 @@ const METRIC_ATTACK_NAMES: Record<MetricAttackKind, string> = {
   entropy: 'entropy threshold',
   'modified-entropy': 'modified-entropy threshold',
 };
+
+/**
+ * Tells whether `nonMembers` non-members can measure a TPR at FPR ≤ `maxFpr`.
+ * One false positive is an FPR of 1 / nonMembers. So with fewer than
+ * 1 / maxFpr non-members the only FPR within the budget is 0, and the TPR
+ * read there is a lower bound of the TPR at `maxFpr`.
+ */
+export function fprResolvable(maxFpr: number, nonMembers: number): boolean {
+  return nonMembers * maxFpr >= 1 - 1e-9;
+}
+
+/**
+ * Explains, after a mark, the TPR columns at 1% and 0.1% FPR that the
+ * evaluation's non-members cannot resolve; null when they resolve both.
+ */
+export function lowFprNote(nonMembers: number): string | null {
+  const unresolved = [
+    { maxFpr: 0.01, name: '1%' },
+    { maxFpr: 0.001, name: '0.1%' },
+  ].filter(({ maxFpr }) => !fprResolvable(maxFpr, nonMembers));
+  if (unresolved.length === 0) return null;
+  const needs = unresolved.map(({ maxFpr, name }, i) =>
+    i === 0 ? `a TPR at ${name} FPR needs ≥ ${count(Math.round(1 / maxFpr))} non-members` : `at ${name} FPR ≥ ${count(Math.round(1 / maxFpr))}`,
+  );
+  return (
+    `with ${count(nonMembers)} non-members the lowest FPR above 0 is 1/${count(nonMembers)} = ${fixed(100 / nonMembers, 2)}%, ` +
+    `so a marked column holds the TPR at FPR 0, a lower bound; ${needs.join(', ')}`
+  );
+}
 
 /** Lists the attacks of an audit with their report names: the shadow-model attack first, then the threshold attacks. */
 export function namedAttacks(result: AuditResult): Array<{ name: string; metrics: AttackMetrics }> {
@@ -42,6 +71,8 @@ export function modelsSection(result: AuditResult): Markup {
 
 export function attacksSection(result: AuditResult): Markup {
   const { evaluation } = result;
+  const mark = (maxFpr: number) => (fprResolvable(maxFpr, evaluation.nonMembers) ? html`` : html`<sup>*</sup>`);
+  const note = lowFprNote(evaluation.nonMembers);
   const row = (name: string, m: AttackMetrics) => html`<tr>
     <td>${name}</td>
     <td>${withInterval(m.accuracy, m.intervals?.accuracy)}<br><span class="interval">trivial ${fixed(m.trivialAccuracy)}</span></td>
@@ -60,9 +91,10 @@ export function attacksSection(result: AuditResult): Markup {
   (member rate ${fixed(evaluation.memberRate, 2)}). Always answering the majority side reaches the trivial accuracy of
   ${fixed(evaluation.trivialAccuracy)}, shown under each accuracy.</p>
   <div class="scroll"><table class="attacks">
-    <tr><th>attack</th><th>accuracy</th><th>balanced accuracy</th><th>precision</th><th>recall (TPR)</th><th>AUC</th><th>TPR at 1% FPR</th><th>TPR at 0.1% FPR</th><th>advantage</th><th>threshold</th></tr>
+    <tr><th>attack</th><th>accuracy</th><th>balanced accuracy</th><th>precision</th><th>recall (TPR)</th><th>AUC</th><th>TPR at 1% FPR${mark(0.01)}</th><th>TPR at 0.1% FPR${mark(0.001)}</th><th>advantage</th><th>threshold</th></tr>
     ${namedAttacks(result).map(({ name, metrics }) => row(name, metrics))}
   </table></div>
+  ${note === null ? html`` : html`<p class="note"><sup>*</sup> ${sentence(note)}.</p>`}
   <p class="note">Brackets hold 95% confidence intervals over the sampling of the evaluation records: Wilson score intervals for accuracy,
   precision, recall and the TPRs (the last two at the threshold that reaches them, taken as fixed); Newcombe's hybrid score interval of TPR − FPR
   for balanced accuracy; AUC ± 1.96 standard errors of Hanley and McNeil. The advantage, max over thresholds of TPR − FPR, has no interval.
@@ -105,7 +137,8 @@ export function groupsSection(result: AuditResult): Markup {
   const names = groupNames(result);
   const row = (label: string, description: string, group: typeof byGroup.g0) => html`<tr>
     <td>${label}</td><td class="text">${description}</td><td>${count(group.members)}</td><td>${count(group.nonMembers)}</td>
-    <td>${withInterval(group.auc, group.aucInterval)}</td><td>${fixed(group.tprAtOnePercentFpr)}</td></tr>`;
+    <td>${withInterval(group.auc, group.aucInterval)}</td>
+    <td>${fixed(group.tprAtOnePercentFpr)}${group.nonMembers === 0 || fprResolvable(0.01, group.nonMembers) ? '' : html`<br><span class="interval">at FPR 0</span>`}</td></tr>`;
   return html`<section>
   <h2>Attack per group</h2>
   <p>The shadow-model attack's scores split by the ${result.protocol === 'paper' ? 'paper protocol\'s feature-balance group' : 'protected attribute'}; each group is scored alone.</p>
@@ -114,7 +147,8 @@ export function groupsSection(result: AuditResult): Markup {
     ${row('g0', names.g0, byGroup.g0)}
     ${row('g1', names.g1, byGroup.g1)}
   </table>
-  <p class="note">A group without members or without non-members has no ROC curve and reads n/a. Small groups have wide intervals.</p>
+  <p class="note">A group without members or without non-members has no ROC curve and reads n/a. Small groups have wide intervals.
+  A group with fewer than 100 non-members cannot resolve an FPR of 1%, so its TPR is read at FPR 0, a lower bound.</p>
 </section>`;
 }
 

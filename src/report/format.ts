@@ -33,6 +33,14 @@ export function withInterval(value: number, bounds: ConfidenceInterval | null | 
   return html`${fixed(value)}${interval(bounds)}`;
 }
 
+/**
+ * Names the positive class after a share, as in "24.7% >50K". A numeric label
+ * such as Texas's `1` reads "positive (label 1)", because "24.7% 1" names no class.
+ */
+export function positiveClassName(label: string): string {
+  return /^[+-]?\d+(\.\d+)?$/.test(label.trim()) ? `positive (label ${label})` : label;
+}
+
 /** Capitalises the first letter of a sentence. */
 export function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

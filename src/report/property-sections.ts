@@ -2,7 +2,7 @@
 
 import type { AuditResult } from '../audit/types.ts';
 import type { PropertyValue } from '../properties/model.ts';
-import { count, fixed } from './format.ts';
+import { count, fixed, positiveClassName } from './format.ts';
 import { html, type Markup } from './markup.ts';
 
 export function dataSection(result: AuditResult): Markup {
@@ -12,7 +12,7 @@ export function dataSection(result: AuditResult): Markup {
     ? html``
     : html`<h3>Data properties of the target's ${count(data.size)} training records</h3>
   <table class="fields">
-    <tr><td>class balance</td><td>${fixed(data.classBalancePercent, 2)}% ${dataset.classNames[1]}</td></tr>
+    <tr><td>class balance</td><td>${fixed(data.classBalancePercent, 2)}% ${positiveClassName(dataset.classNames[1])}</td></tr>
     <tr><td>feature balance</td><td>${fixed(data.featureBalance.percent, 2)}% of records carry the most frequent combination c* (ratio P[c*] / P[not c*] = ${fixed(data.featureBalance.ratio)})</td></tr>
     <tr><td>c*</td><td class="text">${data.featureBalance.features.map((feature, i) => html`${i > 0 ? ', ' : ''}<code>${feature}</code> = <code>${data.featureBalance.values[i]}</code>`)}</td></tr>
     <tr><td>features</td><td>${count(data.featureCount)}</td></tr>

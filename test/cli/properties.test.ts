@@ -16,11 +16,15 @@ function miascope(args: string[], env: Record<string, string | undefined> = {}) 
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+// A file with the header of the authors' Texas.csv: 17 numeric features, then the label `class`.
+const TEXAS_FEATURES = [
+  'sex_code', 'race', 'illness_severity', 'type_of_admission', 'source_of_admission', 'pat_state_notused', 'pat_zip', 'county',
+  'public_health_region', 'admit_weekday', 'length_of_stay', 'pat_age', 'pat_status', 'ethnicity', 'princ_surg_proc_code',
+  'princ_surg_proc_day', 'risk_mortality',
+];
 const texasCsv = join(scratch, 'Texas.csv');
-writeFileSync(
-  texasCsv,
-  ['length_of_stay,pat_age,class', ...Array.from({ length: 20 }, (_, i) => `${i},${i % 7},${i % 4 === 0 ? 1 : 0}`)].join('\r\n') + '\r\n',
-);
+const texasRow = (i: number) => [...TEXAS_FEATURES.map((_, j) => (i * (j + 1)) % 7), i % 4 === 0 ? 1 : 0].join(',');
+writeFileSync(texasCsv, [[...TEXAS_FEATURES, 'class'].join(','), ...Array.from({ length: 20 }, (_, i) => texasRow(i))].join('\r\n') + '\r\n');
 
 test('help lists properties', () => {
   const run = miascope(['--help']);
@@ -70,7 +74,7 @@ test('texas from data path', () => {
   const result = JSON.parse(run.stdout);
   assert.is(result.dataset.rows, 20);
   assert.is(result.properties.classBalancePercent, 25);
-  assert.is(result.properties.topFeatures.length, 2);
+  assert.is(result.properties.featureCount, 17);
 });
 
 test('texas from data folder', () => {
@@ -116,6 +120,15 @@ test('audit help lists data options', () => {
   assert.is(run.code, 0);
   assert.match(run.stdout, '--data-path');
   assert.match(run.stdout, '--binarize');
+});
+
+test('audit rejects a non-texas file', () => {
+  const other = join(scratch, 'other.csv');
+  writeFileSync(other, 'repeater,year,class\n0,2012,0\n1,2013,1\n');
+  const run = miascope(['audit', '--dataset', 'texas', '--data-path', other, '--quiet']);
+  assert.is(run.code, 2);
+  assert.match(run.stderr, `${other} is not the texas dataset: expected the 18 columns of Texas.csv`);
+  assert.is(run.stdout, '');
 });
 
 test('audit missing texas exits 2', () => {

@@ -42,29 +42,44 @@ function ustar(files: Record<string, string>): Uint8Array {
   return archive;
 }
 
+/** Headers of the authors' Texas.csv and Purchase.csv, the label `class` last. */
+const TEXAS_COLUMNS =
+  'sex_code,race,illness_severity,type_of_admission,source_of_admission,pat_state_notused,pat_zip,county,public_health_region,' +
+  'admit_weekday,length_of_stay,pat_age,pat_status,ethnicity,princ_surg_proc_code,princ_surg_proc_day,risk_mortality,class';
+const PURCHASE_COLUMNS =
+  'repeater,year,purchasequantity,id,chain,dept,category,company,brand,productsize,productmeasure,purchaseamount,offer,market,' +
+  'repeattrips,offer_year,class';
+
 /**
- * A small table in the authors' format: numeric columns, CRLF line ends and
- * the label last in `class`, which is 1 on rows 0, 5, 10, … Rows 0–29 lie
- * around (0, 0) and rows 30–39 around (20, 20), so a 2-component mixture
- * separates them.
+ * A small table in the authors' format under `header`: numeric columns, CRLF
+ * line ends, and the label last in `class`. The label is 1 on rows 0, 5, 10, …
+ * Rows 0–29 lie around 0 in every feature and rows 30–39 around 20, so a
+ * 2-component mixture separates them.
  */
-function fixtureCsv(): string {
+function fixtureCsv(header: string): string {
   const rng = new Rng('fixture');
-  const lines = ['length_of_stay,pat_age,class'];
+  const features = header.split(',').length - 1;
+  const lines = [header];
   for (let i = 0; i < 40; i++) {
     const centre = i < 30 ? 0 : 20;
-    lines.push(`${(centre + rng.normal()).toFixed(3)},${(centre + rng.normal()).toFixed(3)},${i % 5 === 0 ? 1 : 0}`);
+    const values = Array.from({ length: features }, () => (centre + rng.normal()).toFixed(3));
+    lines.push(`${values.join(',')},${i % 5 === 0 ? 1 : 0}`);
   }
   return lines.join('\r\n') + '\r\n';
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'miascope-external-'));
 const emptyFolder = mkdtempSync(join(tmpdir(), 'miascope-external-empty-'));
-const csvText = fixtureCsv();
-writeFileSync(join(folder, 'Texas.csv'), csvText);
-writeFileSync(join(folder, 'Purchase.tar.gz'), gzipSync(ustar({ 'Purchase.csv': csvText })));
+const texasText = fixtureCsv(TEXAS_COLUMNS);
+const purchaseText = fixtureCsv(PURCHASE_COLUMNS);
+writeFileSync(join(folder, 'Texas.csv'), texasText);
+writeFileSync(join(folder, 'Purchase.tar.gz'), gzipSync(ustar({ 'Purchase.csv': purchaseText })));
+const texasArchive = join(emptyFolder, 'texas-archive.tar.gz');
+writeFileSync(texasArchive, gzipSync(ustar({ 'Texas.csv': texasText })));
 const twoMembers = join(emptyFolder, 'two.tar.gz');
-writeFileSync(twoMembers, gzipSync(ustar({ 'a.csv': csvText, 'b.csv': csvText })));
+writeFileSync(twoMembers, gzipSync(ustar({ 'a.csv': texasText, 'b.csv': texasText })));
+const otherCsv = join(emptyFolder, 'other.csv');
+writeFileSync(otherCsv, 'length_of_stay,pat_age,class\r\n3,40,0\r\n9,71,1\r\n');
 
 /** Runs `action` with MIASCOPE_DATA_DIR set to `value` (or unset), then restores it. */
 function withDataDir<T>(value: string | undefined, action: () => T): T {
@@ -83,7 +98,7 @@ test('texas from a CSV path', () => {
   const texas = loadDataset('texas', { path: join(folder, 'Texas.csv') });
   assert.is(texas.name, 'texas');
   assert.is(texas.features.rows, 40);
-  assert.equal(texas.features.columns.map((column) => column.name), ['length_of_stay', 'pat_age']);
+  assert.equal(texas.features.columns.map((column) => column.name), TEXAS_COLUMNS.split(',').slice(0, -1));
   assert.is(texas.labelColumn, 'class');
   assert.equal(texas.classCounts, [32, 8]);
 });
@@ -103,7 +118,7 @@ test('csv dataset read from a tar.gz', () => {
 
 test('tar.gz and CSV load the same', () => {
   const fromCsv = loadDataset('texas', { path: join(folder, 'Texas.csv') });
-  const fromArchive = loadDataset('texas', { path: join(folder, 'Purchase.tar.gz') });
+  const fromArchive = loadDataset('texas', { path: texasArchive });
   assert.equal(fromArchive.features, fromCsv.features);
   assert.equal(fromArchive.y, fromCsv.y);
 });
@@ -139,6 +154,39 @@ test('archive with two CSV members', () => {
   assert.match(error.message, 'contains 2 CSV files (a.csv, b.csv)');
 });
 
+test('purchase file rejected as texas', () => {
+  const error = catchMiascopeError(() => loadDataset('texas', { path: join(folder, 'Purchase.tar.gz') }));
+  assert.match(error.message, `${join(folder, 'Purchase.tar.gz')} is not the texas dataset`);
+  assert.match(error.message, 'its 17 columns are those of Purchase.csv');
+  assert.match(error.message, 'not the 18 of Texas.csv');
+  assert.match(error.message, 'load it with --dataset purchase');
+});
+
+test('texas file rejected as purchase', () => {
+  const error = catchMiascopeError(() => loadDataset('purchase', { path: join(folder, 'Texas.csv'), binarize: 'gmm' }));
+  assert.match(error.message, 'is not the purchase dataset');
+  assert.match(error.message, 'load it with --dataset texas');
+});
+
+test('unknown columns rejected as texas', () => {
+  const error = catchMiascopeError(() => loadDataset('texas', { path: otherCsv }));
+  assert.match(error.message, `${otherCsv} is not the texas dataset: expected the 18 columns of Texas.csv (sex_code, race,`);
+  assert.match(error.message, 'found 3; missing: sex_code, race,');
+  assert.match(error.message, '(15 in all)');
+  assert.not.match(error.message, 'not Texas columns');
+  assert.match(error.message, `--dataset ${otherCsv} --label COL`);
+});
+
+test('texas columns in another order', () => {
+  const columns = TEXAS_COLUMNS.split(',').reverse();
+  const row = (label: number) => columns.map((column) => (column === 'class' ? label : 7)).join(',');
+  const path = join(emptyFolder, 'reordered.csv');
+  writeFileSync(path, [columns.join(','), row(0), row(1)].join('\n') + '\n');
+  const texas = loadDataset('texas', { path });
+  assert.is(texas.features.rows, 2);
+  assert.equal(texas.classCounts, [1, 1]);
+});
+
 test('tar checksum mismatch', () => {
   const archive = ustar({ 'x.csv': 'a\n1\n' });
   archive[0] ^= 1;
@@ -168,13 +216,13 @@ test('binarize gmm labels clusters', () => {
   // The 10 rows around (20, 20) are the minority cluster.
   assert.equal(Array.from(texas.y), [...Array(30).fill(0), ...Array(10).fill(1)]);
   assert.is(texas.labelColumn, 'gmm-cluster');
-  assert.equal(texas.features.columns.map((column) => column.name), ['length_of_stay', 'pat_age']);
+  assert.equal(texas.features.columns.map((column) => column.name), TEXAS_COLUMNS.split(',').slice(0, -1));
 });
 
 test('binarize gmm on a CSV without label', () => {
   const path = join(folder, 'Texas.csv');
   const dataset = loadDataset(path, { binarize: 'gmm' });
-  assert.is(dataset.features.columns.length, 3);
+  assert.is(dataset.features.columns.length, 18);
   assert.equal(dataset.classCounts, [30, 10]);
 });
 

@@ -11,7 +11,6 @@ import {
   precisionFairness,
   recordDistance,
 } from '../../src/properties/fairness.ts';
-import { indistinguishabilityDeviation } from '../../src/properties/indistinguishability.ts';
 
 const close = (actual: number, expected: number, message: string, tolerance = 1e-12) =>
   assert.ok(Math.abs(actual - expected) < tolerance, `${message}: ${actual} ≠ ${expected}`);
@@ -59,18 +58,6 @@ test('equal opportunity is NaN without a class in a group', () => {
   // g1 has no record of class 0, so P[ŷ = 0 | y = 0, g1] is undefined.
   const value = equalOpportunityFairness(Int32Array.of(0, 1, 1), Int32Array.of(0, 1, 1), Uint8Array.of(0, 0, 1));
   assert.ok(Number.isNaN(value), `δ_p = ${value}`);
-});
-
-test('indistinguishability by hand', () => {
-  // Members: ŷ = 1 1 1 0, so P[ŷ=1 | m=1] = (3+1)/(4+2) = 2/3 and P[ŷ=0 | m=1] = (1+1)/6 = 1/3.
-  // Non-members: ŷ = 0 0 0 1 1 0, so P[ŷ=1 | m=0] = (2+1)/(6+2) = 3/8 and P[ŷ=0 | m=0] = 5/8.
-  // |ln((2/3)/(3/8))| = ln(16/9) ≈ 0.5754; |ln((1/3)/(5/8))| = ln(15/8) ≈ 0.6286; δ_mi = ln(15/8).
-  const value = indistinguishabilityDeviation(Int32Array.of(1, 1, 1, 0), Int32Array.of(0, 0, 0, 1, 1, 0));
-  close(value, Math.log(15 / 8), 'δ_mi');
-});
-
-test('indistinguishability is 0 for equal label shares', () => {
-  close(indistinguishabilityDeviation(Int32Array.of(0, 1), Int32Array.of(1, 0, 1, 0)), 0, 'δ_mi');
 });
 
 // Three records: a numeric column a (range 10) and a categorical column b.
