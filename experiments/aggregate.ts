@@ -22,7 +22,14 @@ export type PointStatus = 'ok' | 'pruned' | 'failed';
 export interface PointSummary {
   pointIndex: number;
   point: Point;
+  /** Trials present in the results, ok or failed. */
   trials: number;
+  /**
+   * Trials the profile runs at this point; more than `trials` when some are
+   * missing, e.g. a shard not merged. Never below `trials`, for results of a
+   * spec whose profile has since shrunk.
+   */
+  expectedTrials: number;
   failed: number;
   status: PointStatus;
   /** Distinct messages of the failed trials. */
@@ -37,6 +44,12 @@ export interface ResultGroup {
   dataset: string;
   protocol: Protocol;
   profile: Profile;
+  /**
+   * Trials the profile runs for this experiment on one dataset, whether
+   * present or not: the `expectedTrials` of every point, and trials per point
+   * for each of the profile's points without results.
+   */
+  expectedTrials: number;
   /** Metrics and numeric data fields, in report order: the spec's metrics first, then the others as first seen. */
   fields: string[];
   points: PointSummary[];
@@ -91,6 +104,7 @@ export function datasetProtocolPairs(records: readonly TrialRecord[]): [string, 
 
 function aggregateGroup(spec: ExperimentSpec, dataset: string, protocol: Protocol, records: TrialRecord[], pruneThreshold: number): ResultGroup {
   const profile = records[0].profile;
+  const settings = spec.profiles[profile];
   const ok = records.filter((record) => record.status === 'ok');
   const fields = reportFields(spec, ok);
 
@@ -102,7 +116,7 @@ function aggregateGroup(spec: ExperimentSpec, dataset: string, protocol: Protoco
   }
   const points: PointSummary[] = [...byPoint.keys()]
     .sort((a, b) => a - b)
-    .map((pointIndex) => summarisePoint(pointIndex, byPoint.get(pointIndex)!, fields));
+    .map((pointIndex) => summarisePoint(pointIndex, byPoint.get(pointIndex)!, fields, settings.trials));
 
   const testAccuracies = points.map((point) => point.values.targetTestAccuracy?.mean).filter((mean): mean is number => mean !== undefined);
   const bestTestAccuracy = testAccuracies.length > 0 && spec.prune !== false ? Math.max(...testAccuracies) : null;
@@ -116,6 +130,7 @@ function aggregateGroup(spec: ExperimentSpec, dataset: string, protocol: Protoco
     dataset,
     protocol,
     profile,
+    expectedTrials: points.reduce((sum, point) => sum + point.expectedTrials, 0) + settings.trials * settings.points.filter((_, pointIndex) => !byPoint.has(pointIndex)).length,
     fields,
     points,
     records: ok,
@@ -125,7 +140,7 @@ function aggregateGroup(spec: ExperimentSpec, dataset: string, protocol: Protoco
   };
 }
 
-function summarisePoint(pointIndex: number, records: TrialRecord[], fields: string[]): PointSummary {
+function summarisePoint(pointIndex: number, records: TrialRecord[], fields: string[], expectedTrials: number): PointSummary {
   const ok = records.filter((record) => record.status === 'ok');
   const values: Record<string, MeanInterval | undefined> = {};
   for (const field of fields) {
@@ -137,6 +152,7 @@ function summarisePoint(pointIndex: number, records: TrialRecord[], fields: stri
     pointIndex,
     point: records[0].point,
     trials: records.length,
+    expectedTrials: Math.max(expectedTrials, records.length),
     failed: failedRecords.length,
     status: ok.length === 0 ? 'failed' : 'ok',
     errors: [...new Set(failedRecords.map((record) => record.error ?? 'failed'))],

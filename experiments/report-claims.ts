@@ -80,8 +80,10 @@ function correlationSection(dataset: string, groups: readonly CorrelationGroup[]
 
 /** Builds claims.md from the aggregated groups and correlations of one results folder. */
 export function claimsMarkdown(specs: readonly ExperimentSpec[], groups: readonly ResultGroup[], correlations: readonly CorrelationGroup[]): string {
+  const present = PROTOCOLS.filter((protocol) => [...groups, ...correlations].some((group) => group.protocol === protocol));
+  const protocols = present.length === PROTOCOLS.length ? 'both protocols' : `${present.join(', ')} protocol`;
   let text =
-    '# Claims and results, both protocols\n\n' +
+    `# Claims and results, ${protocols}\n\n` +
     'Means ± the half width of the 95% interval over trials. `sound`: half of the attacked records are members; ' +
     "`paper`: the authors' published code, 75% members, so always answering \"member\" scores 0.75.\n\n";
   for (const spec of specs) {

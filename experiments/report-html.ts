@@ -5,8 +5,8 @@ import { correlationIndexCells, correlationNote, correlationTableData, failureLi
 import type { ExperimentSpec } from './spec.ts';
 
 /**
- * The HTML page of a results folder: per experiment its claim, both protocols
- * side by side, and per dataset and protocol the plot and the tables of the
+ * The HTML page of a results folder: per experiment its claim, the protocols
+ * present side by side, and per dataset and protocol the plot and the tables of the
  * Markdown report, from the same aggregated groups and rendered SVGs.
  */
 
@@ -35,10 +35,14 @@ export function htmlReport(input: HtmlReportInput): string {
       claim: spec.claim,
       comparisons: [
         ...datasetsOf(own).map((dataset) => {
-          const { baselines, table } = claimsComparison(own.filter((group) => group.dataset === dataset));
-          return { dataset, note: `Trivial baseline of attack accuracy: ${baselines}. The first value of a pruned or failed point is followed by its status.`, table };
+          const groups = own.filter((group) => group.dataset === dataset);
+          const { baselines, table } = claimsComparison(groups);
+          return { dataset, protocols: protocolsOf(groups), note: `Trivial baseline of attack accuracy: ${baselines}. The first value of a pruned or failed point is followed by its status.`, table };
         }),
-        ...datasetsOf(pooled).map((dataset) => ({ dataset, table: correlationComparison(pooled.filter((group) => group.dataset === dataset)) })),
+        ...datasetsOf(pooled).map((dataset) => {
+          const groups = pooled.filter((group) => group.dataset === dataset);
+          return { dataset, protocols: protocolsOf(groups), table: correlationComparison(groups) };
+        }),
       ],
       results: [...own.map((group) => groupResult(group, input.svgs)), ...pooled.map((group) => correlationResult(group, input.svgs))],
     });
@@ -49,13 +53,14 @@ export function htmlReport(input: HtmlReportInput): string {
   const counts = input.groups.map(trialCounts);
   const trials = counts.reduce((sum, count) => sum + count.trials, 0);
   const failed = counts.reduce((sum, count) => sum + count.failed, 0);
+  const expected = counts.reduce((sum, count) => sum + count.expected, 0);
   const all = [...input.groups, ...input.correlations];
   const profiles = [...new Set(input.groups.map((group) => group.profile))];
   return renderExperimentPage({
     title: `miascope experiments: ${input.source}`,
     subtitle:
       `${experiments.length} experiment(s) · datasets ${list(all.map((group) => group.dataset))} · protocols ${list(all.map((group) => group.protocol))}` +
-      ` · ${profiles.length === 0 ? 'no' : list(profiles)} profile · ${trials} trials (${failed} failed)`,
+      ` · ${profiles.length === 0 ? 'no' : list(profiles)} profile · ${trials}${trials < expected ? ` of ${expected}` : ''} trials (${failed} failed)`,
     reading: [
       'Values are means over trials ± the half width of the 95% Student-t interval.',
       'Under the sound protocol half of the attacked records are members; under the paper protocol (the authors\u2019 published code) 75% are, ' +
@@ -71,6 +76,12 @@ export function htmlReport(input: HtmlReportInput): string {
 
 function datasetsOf(groups: readonly { dataset: string }[]): string[] {
   return [...new Set(groups.map((group) => group.dataset))];
+}
+
+/** Protocols of `groups`, sound before paper, the column order of the claims tables. */
+function protocolsOf(groups: readonly { protocol: string }[]): string[] {
+  const present = new Set(groups.map((group) => group.protocol));
+  return ['sound', 'paper'].filter((protocol) => present.has(protocol));
 }
 
 function list(values: string[]): string {

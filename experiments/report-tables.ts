@@ -19,18 +19,19 @@ export function settingNames(group: ResultGroup): string[] {
   return [...new Set(group.points.flatMap((point) => Object.keys(point.point)))];
 }
 
-/** Trials of a group, and how many of them failed. */
-export function trialCounts(group: ResultGroup): { trials: number; failed: number } {
+/** Trials of a group present in the results, how many of them failed, and how many its profile runs. */
+export function trialCounts(group: ResultGroup): { trials: number; failed: number; expected: number } {
   const trials = group.points.reduce((sum, point) => sum + point.trials, 0);
   const failed = group.points.reduce((sum, point) => sum + point.failed, 0);
-  return { trials, failed };
+  return { trials, failed, expected: group.expectedTrials };
 }
 
 /** Writes the sentences under a group's heading: what was run, the trivial baseline and the pruning rule. */
 export function groupNotes(group: ResultGroup): string[] {
-  const { trials, failed } = trialCounts(group);
+  const { trials, failed, expected } = trialCounts(group);
+  const missing = trials < expected ? `; the profile runs ${expected}, so ${expected - trials} are missing (a shard not merged or a run not finished)` : '';
   const notes = [
-    `Dataset ${group.dataset}, ${group.protocol} protocol, ${group.profile} profile: ${trials} trials (${failed} failed). ` +
+    `Dataset ${group.dataset}, ${group.protocol} protocol, ${group.profile} profile: ${trials} trials (${failed} failed)${missing}. ` +
       `Values are means ± the half width of the 95% Student-t interval over trials.`,
   ];
   if (group.trivialAccuracies.length > 0) {
@@ -48,7 +49,7 @@ export function pointTableData(group: ResultGroup): TableData {
   const metrics = plottedMetrics(group);
   const rows = group.points.map((point) => [
     ...settings.map((name) => (name in point.point ? String(point.point[name]) : '')),
-    `${point.trials - point.failed}/${point.trials}`,
+    `${point.trials - point.failed}/${point.expectedTrials}`,
     point.status,
     ...metrics.map((metric) => formatInterval(point.values[metric])),
   ]);
@@ -123,9 +124,9 @@ export const INDEX_HEADER = ['experiment', 'dataset', 'protocol', 'ok trials', '
 
 /** Returns the index cells of a group after its experiment cell. */
 export function indexCells(group: ResultGroup): string[] {
-  const { trials, failed } = trialCounts(group);
+  const { trials, failed, expected } = trialCounts(group);
   const pruned = group.points.filter((point) => point.status === 'pruned').length;
-  return [group.dataset, group.protocol, `${trials - failed}/${trials}`, String(pruned), headlineRange(group), formatTrivial(group.trivialAccuracies)];
+  return [group.dataset, group.protocol, `${trials - failed}/${expected}`, String(pruned), headlineRange(group), formatTrivial(group.trivialAccuracies)];
 }
 
 /** Returns the index cells of a correlation group after its experiment cell. */

@@ -67,7 +67,8 @@ export interface RunSummary {
 
 const DATASET_NAMES = ['adult', 'texas', 'purchase'];
 const EXTERNAL_FILE_STEMS: Record<string, string> = { texas: 'Texas', purchase: 'Purchase' };
-const LOCK_FILE = '.miascope-run.lock';
+/** The file that marks an output folder as in use by a run; it contains `<pid> <hostname>`. */
+export const LOCK_FILE = '.miascope-run.lock';
 
 export async function runExperiments(options: RunExperimentsOptions): Promise<RunSummary> {
   const planned = selectShard(expandTrials(options.experiments, options.profile, options.protocol, options.datasets), options.shard);

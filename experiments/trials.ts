@@ -71,6 +71,34 @@ function canonicalPoint(point: Point): [string, Point[string]][] {
     .map((key) => [key, point[key]]);
 }
 
+/**
+ * Compares the trials in `records` with those their specs plan, per
+ * experiment, dataset, protocol and profile present, and returns one line
+ * per group with fewer, e.g. `fig3-target-size adult sound: 6 of 12 trials`.
+ * Records of experiments missing from `specs` are not counted.
+ */
+export function incompleteGroups(records: readonly TrialKeyFields[], specs: readonly ExperimentSpec[]): string[] {
+  const present = new Map<string, Set<string>>();
+  for (const record of records) {
+    const group = JSON.stringify([record.experiment, record.dataset, record.protocol, record.profile]);
+    const keys = present.get(group) ?? new Set<string>();
+    keys.add(trialKey(record));
+    present.set(group, keys);
+  }
+  const lines: string[] = [];
+  for (const [group, keys] of present) {
+    const [experiment, dataset, protocol, profile] = JSON.parse(group) as [string, string, Protocol, Profile];
+    const spec = specs.find((candidate) => candidate.id === experiment);
+    if (spec === undefined || spec.pools !== undefined) continue;
+    // The trials of one dataset; the profile's dataset list does not matter for a group that has one.
+    const planned = expandTrials([spec], profile, protocol, [dataset]).length;
+    if (keys.size < planned) lines.push(`${experiment} ${dataset} ${protocol}: ${keys.size} of ${planned} trials`);
+  }
+  return lines;
+}
+
+type TrialKeyFields = Parameters<typeof trialKey>[0];
+
 /** Parses `i/n` (1 ≤ i ≤ n) as given to --shard. */
 export function parseShard(text: string): Shard {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);

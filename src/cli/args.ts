@@ -16,13 +16,47 @@ export function parseOptions<T extends OptionsConfig>(
     return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (error) {
     const { code, message } = error as Error & { code?: string };
-    const option = /'([^']+)'/.exec(message)?.[1];
+    const option = /'(-[^' ]+)/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined && /argument missing|argument is ambiguous/.test(message)) {
+      throw new MiascopeError(`${option} needs a value, e.g. ${option} ${exampleValue(option)} (see miascope ${command} --help)`);
+    }
     const reason =
       code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined
         ? `unknown option ${option}`
         : message.split('. ')[0];
     throw new MiascopeError(`${command}: ${reason} (see miascope ${command} --help)`);
   }
+}
+
+/** Example values for the missing-value message, by option; other options show a placeholder. */
+const EXAMPLE_VALUES: Record<string, string> = {
+  '--seed': '1',
+  '--out': 'results',
+  '--dataset': 'adult',
+  '--target': 'ann',
+  '--shadow': 'ann',
+  '--attack-model': 'ann',
+  '--set': 'knn.k=1',
+  '--target-size': '5000',
+  '--shadow-size': '5000',
+  '--epochs': '50',
+  '--shadows': '1',
+  '--threads': '4',
+  '--workers': '4',
+  '--member-rate': '0.5',
+  '--protocol': 'sound',
+  '--profile': 'quick',
+  '--backend': 'cpu',
+  '--bins': '10',
+  '--label': 'income',
+  '--report': 'report.html',
+  '--shard': '1/4',
+  '--lambda': '1',
+  '--regularizer': 'group-fairness',
+};
+
+function exampleValue(option: string): string {
+  return EXAMPLE_VALUES[option] ?? 'VALUE';
 }
 
 /**

@@ -1,15 +1,18 @@
 import { MiascopeError } from '../errors.ts';
 import { AUDIT_PROTOCOLS, runAudit, type AuditOptions, type AuditProtocol, type AuditResult, type ModelSummary } from '../audit/audit.ts';
 import { MODEL_NAMES, type ModelName } from '../models/registry.ts';
+import { familyOptionsFrom } from './family-options.ts';
 import type { ModelProperties, PropertyValue } from '../properties/model.ts';
 import { fractionOption, integerOption, parseCommand } from './args.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendFromOptions, backendLogger } from './backend-option.ts';
 import { DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { prepareOutputFolder, writeResultFile } from './output.ts';
+import { checkOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
 import { renderAuditReport } from '../report/html.ts';
+import { positiveClassName } from '../report/format.ts';
+import { fprResolvable, lowFprNote } from '../report/attack-sections.ts';
 
 export const AUDIT_HELP = `Usage: miascope audit [options]
 
@@ -73,7 +76,8 @@ ${BACKEND_HELP}  --threads N               worker threads for independent traini
   --out DIR                 write DIR/result.json
   --report FILE             write the audit report to FILE, one self-contained
                             HTML page (tables, ROC curves, score histograms)
-                            that loads nothing from the network
+                            that loads nothing from the network; creates
+                            missing folders
   --json                    print the result as JSON instead of the summary
   --quiet                   no progress output on stderr
   -h, --help                show this help
@@ -132,7 +136,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
     onLog: backendLogger(values.quiet ?? false),
   };
 
-  if (values.out !== undefined) prepareOutputFolder(values.out);
+  if (values.out !== undefined) checkOutputFolder(values.out);
   if (values.report !== undefined) checkReportPath(values.report);
   const progress = createProgressReporter(values.quiet ?? false);
   let result: AuditResult;
@@ -161,38 +165,12 @@ function protocolOption(value: string | undefined): AuditProtocol | undefined {
   return value as AuditProtocol;
 }
 
-/** Rejects a report path that is a folder and creates its parent folder, before the audit's long work starts. */
+/** Rejects a report path that is a folder or lies where no folder can be created, before the audit's long work starts. */
 function checkReportPath(path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new MiascopeError(`--report ${path} is a folder; give the path of an HTML file, e.g. ${join(path, 'report.html')}`);
   }
-  prepareOutputFolder(dirname(path), '--report FILE');
-}
-
-/**
- * Parses repeated `--set FAMILY.NAME=VALUE` options. A value that parses as
- * JSON (a number, true, a list) is taken as that, anything else as a string.
- */
-function familyOptionsFrom(settings: string[]): Partial<Record<ModelName, Record<string, unknown>>> {
-  const options: Partial<Record<ModelName, Record<string, unknown>>> = {};
-  for (const setting of settings) {
-    const match = /^([a-z]+)\.([A-Za-z]+)=(.*)$/.exec(setting);
-    if (match === null) {
-      throw new MiascopeError(`--set ${JSON.stringify(setting)} is invalid; write FAMILY.NAME=VALUE, e.g. --set knn.k=1`);
-    }
-    const [, family, name, text] = match;
-    if (!(MODEL_NAMES as string[]).includes(family)) {
-      throw new MiascopeError(`--set ${JSON.stringify(setting)}: unknown model family ${family}; choose one of ${MODEL_NAMES.join(', ')}`);
-    }
-    let value: unknown = text;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // Not JSON: keep the text, e.g. an activation name.
-    }
-    (options[family as ModelName] ??= {})[name] = value;
-  }
-  return options;
+  checkOutputFolder(dirname(path), '--report FILE', path);
 }
 
 const fixed = (value: number, digits = 4): string => value.toFixed(digits);
@@ -209,7 +187,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
   const lines: string[] = [];
   lines.push(
     `miascope audit: ${dataset.name}, ${count(dataset.rows)} records, ${dataset.features.length} features, ` +
-      `${dataset.positivePercent.toFixed(1)}% ${dataset.classNames[1]} · protocol ${result.protocol} · seed ${result.config.seed}`,
+      `${dataset.positivePercent.toFixed(1)}% ${positiveClassName(dataset.classNames[1])} · protocol ${result.protocol} · seed ${result.config.seed}`,
     '',
   );
   const modelRow = (role: string, summary: ModelSummary): string[] => [
@@ -232,6 +210,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
     `Attacks on ${count(evaluation.members)} members and ${count(evaluation.nonMembers)} non-members ` +
       `(member rate ${evaluation.memberRate.toFixed(2)}, trivial accuracy ${evaluation.trivialAccuracy.toFixed(2)}):`,
   );
+  const lowFprMark = (maxFpr: number): string => (fprResolvable(maxFpr, evaluation.nonMembers) ? '' : '*');
   const attackRow = (name: string, m: AuditResult['attack']): string[] => [
     name,
     fixed(m.accuracy),
@@ -244,12 +223,14 @@ export function formatSummary(result: AuditResult, written?: string): string {
   ];
   lines.push(
     table([
-      ['attack', 'accuracy', 'trivial acc.', 'balanced acc.', 'AUC', 'TPR@1%FPR', 'TPR@0.1%FPR', 'advantage'],
+      ['attack', 'accuracy', 'trivial acc.', 'balanced acc.', 'AUC', `TPR@1%FPR${lowFprMark(0.01)}`, `TPR@0.1%FPR${lowFprMark(0.001)}`, 'advantage'],
       attackRow(`shadow model (${result.config.attack.model})`, attack),
       attackRow('loss threshold', { ...metricAttacks.loss, kind: 'shadow-model' }),
       attackRow('entropy threshold', { ...metricAttacks.entropy, kind: 'shadow-model' }),
     ]),
   );
+  const note = lowFprNote(evaluation.nonMembers);
+  if (note !== null) lines.push(`* ${note}.`);
   const [aucReading, ...otherReadings] = result.reading;
   lines.push('', `Reading: ${aucReading}`, ...otherReadings);
   lines.push('', ...formatModelProperties(result.properties.model, result.protocol));
@@ -305,9 +286,12 @@ function formatModelProperties(model: ModelProperties, protocol: AuditProtocol):
 
   if (model.attackByGroup !== null) {
     const { g0, g1 } = model.attackByGroup;
+    // Below 100 non-members a group's only FPR within 1% is 0 (see fprResolvable).
+    const groupTpr = (group: typeof g0): string =>
+      `${fixed(group.tprAtOnePercentFpr)}${group.nonMembers === 0 || fprResolvable(0.01, group.nonMembers) ? '' : ` (at FPR 0: ${count(group.nonMembers)} non-members, 1% needs 100)`}`;
     lines.push(
-      row('shadow-model attack, g0', `AUC ${fixed(g0.auc)}, TPR@1%FPR ${fixed(g0.tprAtOnePercentFpr)}`),
-      row('shadow-model attack, g1', `AUC ${fixed(g1.auc)}, TPR@1%FPR ${fixed(g1.tprAtOnePercentFpr)}`),
+      row('shadow-model attack, g0', `AUC ${fixed(g0.auc)}, TPR@1%FPR ${groupTpr(g0)}`),
+      row('shadow-model attack, g1', `AUC ${fixed(g1.auc)}, TPR@1%FPR ${groupTpr(g1)}`),
     );
   }
   return lines;

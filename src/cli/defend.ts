@@ -18,7 +18,7 @@ import type { PropertyValue } from '../properties/model.ts';
 import { integerOption, parseCommand } from './args.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendFromOptions, backendLogger } from './backend-option.ts';
 import { choiceOption, DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
-import { prepareOutputFolder, writeResultFile } from './output.ts';
+import { checkOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
 
 export const DEFEND_HELP = `Usage: miascope defend [options]
@@ -144,7 +144,7 @@ export async function defendCommand(argv: string[]): Promise<void> {
   // The unregularised run records the same property with the same draws.
   const { lambda: _lambda, monitor: _monitor, regularizer: _regularizer, ...drawSettings } = defense;
 
-  if (values.out !== undefined) prepareOutputFolder(values.out);
+  if (values.out !== undefined) checkOutputFolder(values.out);
   const progress = createProgressReporter(values.quiet ?? false);
   const log = backendLogger(values.quiet ?? false);
   const audit = (run: string, defenseOptions: AuditOptions['defense']) =>

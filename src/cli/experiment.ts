@@ -1,12 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_PRUNE_THRESHOLD } from '../../experiments/aggregate.ts';
 import { experimentById, loadExperiments } from '../../experiments/registry.ts';
 import { writeReport } from '../../experiments/report.ts';
 import { checkConsistent, mergeResults, readResults, RESULTS_FILE } from '../../experiments/results.ts';
-import { runExperiments } from '../../experiments/runner.ts';
+import { LOCK_FILE, runExperiments } from '../../experiments/runner.ts';
 import type { ExperimentSpec, Profile, Protocol } from '../../experiments/spec.ts';
-import { parseShard } from '../../experiments/trials.ts';
+import { incompleteGroups, parseShard } from '../../experiments/trials.ts';
 import { MiascopeError } from '../errors.ts';
 import { defaultThreads } from '../parallel/tasks.ts';
 import { integerOption, parseOptions } from './args.ts';
@@ -14,7 +14,7 @@ import { BACKEND_OPTIONS, backendLogger } from './backend-option.ts';
 import { parseBackendChoice } from '../models/backend-choice.ts';
 import { choiceOption } from './dataset-options.ts';
 import { createTrialProgress } from './experiment-progress.ts';
-import { prepareOutputFolder, writeResultFile } from './output.ts';
+import { checkOutputFolder, removeEmptyFolderOnFailure, writeResultFile } from './output.ts';
 
 const PROFILES: readonly Profile[] = ['quick', 'paper'];
 const PROTOCOLS: readonly Protocol[] = ['sound', 'paper'];
@@ -101,6 +101,8 @@ trial found in several folders must have the same result in each.
 Options:
   --prune-threshold R       as for miascope experiment run (default: ${DEFAULT_PRUNE_THRESHOLD})
   --html [FILE]             also write the HTML page, as for miascope experiment report
+  --quiet                   accepted as by every command; merge writes no
+                            progress, and its warnings still go to stderr
   -h, --help                show this help
 `;
 
@@ -123,6 +125,8 @@ Options:
                             protocols side by side, the plots and the tables.
                             FILE defaults to DIR/report.html; a FILE after --html
                             must end in .html or .htm, or be given as --html=FILE
+  --quiet                   accepted as by every command; report writes no
+                            progress, and its warnings still go to stderr
   -h, --help                show this help
 `;
 
@@ -151,7 +155,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
 }
 
 async function listCommand(argv: string[]): Promise<void> {
-  const { positionals } = parseOptions('experiment list', argv, {});
+  const { positionals } = parseOptions('experiment list', argv, { quiet: { type: 'boolean' } });
   if (positionals.length > 0) throw new MiascopeError(`experiment list: unexpected argument ${JSON.stringify(positionals[0])} (see miascope experiment list --help)`);
   const specs = await loadExperiments();
   if (specs.length === 0) {
@@ -204,60 +208,76 @@ async function runCommand(argv: string[]): Promise<void> {
   if (shard !== undefined && htmlOption.html !== undefined) {
     throw new MiascopeError('experiment run: --html does not apply to a shard, which writes no report; give --html to miascope experiment merge instead');
   }
+  checkOutputFolder(out);
   const html = htmlPath(htmlOption.html, out);
 
   const progress = createTrialProgress(values.quiet === true, workers);
-  let summary;
-  try {
-    summary = await runExperiments({
-      experiments: selected,
-      profile,
-      protocol,
-      datasets: datasets !== undefined && datasets.length > 0 ? datasets : undefined,
-      dataDir: values['data-path'],
-      workers,
-      backend,
-      onLog: backendLogger(values.quiet === true),
-      shard,
-      out,
-      onProgress: (state) => progress.update(state),
-    });
-  } finally {
-    progress.stop();
-  }
-  process.stdout.write(
-    `ran ${summary.ran} trials (${summary.failed} failed), skipped ${summary.skipped} already in ${out}/${RESULTS_FILE}` +
-      (shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of the run's trials)`) +
-      '\n',
+  // An interrupted or failed run keeps its results.jsonl, which a rerun resumes; only a folder it created and left empty goes.
+  await removeEmptyFolderOnFailure(
+    out,
+    async () => {
+      let summary;
+      try {
+        summary = await runExperiments({
+          experiments: selected,
+          profile,
+          protocol,
+          datasets: datasets !== undefined && datasets.length > 0 ? datasets : undefined,
+          dataDir: values['data-path'],
+          workers,
+          backend,
+          onLog: backendLogger(values.quiet === true),
+          shard,
+          out,
+          onProgress: (state) => progress.update(state),
+        });
+      } finally {
+        progress.stop();
+      }
+      process.stdout.write(
+        `ran ${summary.ran} trials (${summary.failed} failed), skipped ${summary.skipped} already in ${out}/${RESULTS_FILE}` +
+          (shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of the run's trials)`) +
+          '\n',
+      );
+      if (shard !== undefined) {
+        process.stdout.write(`after the last shard: miascope experiment merge OUT ${out} ...\n`);
+        return;
+      }
+      const poolingOnly = selected.every((spec) => spec.pools !== undefined);
+      const pooled = summary.records.some((record) => selected.some((spec) => spec.pools?.includes(record.experiment)));
+      if (poolingOnly && !pooled) {
+        const pools = [...new Set(selected.flatMap((spec) => spec.pools ?? []))];
+        throw new MiascopeError(`${selected.map((spec) => spec.id).join(', ')} pools the results of ${pools.join(', ')}, but ${out}/${RESULTS_FILE} contains none of their results; run those into the same --out first`);
+      }
+      await report(out, summary.records, specs, pruneThreshold, html);
+    },
+    () => {
+      progress.stop();
+      removeRunFiles(out);
+    },
   );
-  if (shard !== undefined) {
-    process.stdout.write(`after the last shard: miascope experiment merge OUT ${out} ...\n`);
-    return;
-  }
-  const poolingOnly = selected.every((spec) => spec.pools !== undefined);
-  const pooled = summary.records.some((record) => selected.some((spec) => spec.pools?.includes(record.experiment)));
-  if (poolingOnly && !pooled) {
-    const pools = [...new Set(selected.flatMap((spec) => spec.pools ?? []))];
-    throw new MiascopeError(`${selected.map((spec) => spec.id).join(', ')} pools the results of ${pools.join(', ')}, but ${out}/${RESULTS_FILE} contains none of their results; run those into the same --out first`);
-  }
-  await report(out, summary.records, specs, pruneThreshold, html);
 }
 
 async function mergeCommand(argv: string[]): Promise<void> {
   const htmlOption = takeHtmlOption(argv);
-  const { values, positionals } = parseOptions('experiment merge', htmlOption.argv, { 'prune-threshold': { type: 'string' } });
+  const { values, positionals } = parseOptions('experiment merge', htmlOption.argv, { 'prune-threshold': { type: 'string' }, quiet: { type: 'boolean' } });
   const [out, ...shards] = positionals;
   if (out === undefined || shards.length === 0) throw new MiascopeError('experiment merge: give the output folder and at least one shard folder: miascope experiment merge OUT DIR...');
   const pruneThreshold = pruneThresholdOption(values['prune-threshold']);
+  checkOutputFolder(out, 'OUT');
   const html = htmlPath(htmlOption.html, out);
   const count = mergeResults(out, shards);
   process.stdout.write(`merged ${count} trials from ${shards.length} folder(s) into ${out}/${RESULTS_FILE}\n`);
-  await report(out, readResults(out).records, await loadExperiments(), pruneThreshold, html);
+  const records = readResults(out).records;
+  const specs = await loadExperiments();
+  // A partial merge is legitimate (shards still running), so it warns and still writes the report.
+  for (const line of incompleteGroups(records, specs)) process.stderr.write(`miascope: warning: ${line}; a shard may be missing\n`);
+  await report(out, records, specs, pruneThreshold, html);
 }
 
 async function reportCommand(argv: string[]): Promise<void> {
   const htmlOption = takeHtmlOption(argv);
-  const { values, positionals } = parseOptions('experiment report', htmlOption.argv, { 'prune-threshold': { type: 'string' } });
+  const { values, positionals } = parseOptions('experiment report', htmlOption.argv, { 'prune-threshold': { type: 'string' }, quiet: { type: 'boolean' } });
   if (positionals.length !== 1) throw new MiascopeError('experiment report: give exactly one results folder: miascope experiment report DIR');
   const folder = positionals[0];
   const pruneThreshold = pruneThresholdOption(values['prune-threshold']);
@@ -265,6 +285,18 @@ async function reportCommand(argv: string[]): Promise<void> {
   if (records.length === 0) throw new MiascopeError(`${folder}/${RESULTS_FILE} is missing or empty; give the --out folder of miascope experiment run`);
   checkConsistent(records, `${folder}/${RESULTS_FILE}`);
   await report(folder, records, await loadExperiments(), pruneThreshold, htmlPath(htmlOption.html, folder));
+}
+
+/**
+ * Deletes the files of a run that hold no result: the lock in `folder` when
+ * this process holds it, and an empty results.jsonl. The folder of a run
+ * stopped before its first trial finished is then empty.
+ */
+function removeRunFiles(folder: string): void {
+  const lock = join(folder, LOCK_FILE);
+  if (existsSync(lock) && readFileSync(lock, 'utf8').startsWith(`${process.pid} `)) rmSync(lock, { force: true });
+  const results = join(folder, RESULTS_FILE);
+  if (existsSync(results) && statSync(results).size === 0) rmSync(results, { force: true });
 }
 
 /** Writes the report of `out`, and its HTML page to `html` when given. */
@@ -324,7 +356,7 @@ function htmlPath(option: string | true | undefined, folder: string): string | u
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new MiascopeError(`--html ${path} is a folder; give the path of an HTML file, e.g. ${join(path, 'report.html')}`);
   }
-  prepareOutputFolder(dirname(path), '--html FILE');
+  checkOutputFolder(dirname(path), '--html FILE', path);
   return path;
 }
 

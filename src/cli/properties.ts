@@ -14,6 +14,9 @@ Options:
 ${DATASET_HELP}  --seed S                  seed of --binarize gmm (default: 0)
   --bins N                  equal-frequency bins per numeric column (default: 10)
   --json                    print the result as JSON instead of the summary
+  --quiet                   no progress output on stderr (accepted for
+                            symmetry with the other commands; properties
+                            writes none)
   -h, --help                show this help
 `;
 
@@ -22,6 +25,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   bins: { type: 'string' },
   json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -6,6 +6,7 @@ import { LogisticRegression } from './lr.ts';
 import { RandomForestClassifier } from './rf.ts';
 import { SvmClassifier } from './svm.ts';
 import type { Classifier, ModelJSON } from './classifier.ts';
+import { ModelOptionError } from './validate.ts';
 
 /**
  * The model families by name: how to build one from options and how to
@@ -81,7 +82,8 @@ export function createModel(name: string, given: Record<string, unknown> = {}): 
   if (known !== undefined) {
     const unknown = Object.keys(options).filter((key) => !(key in known));
     if (unknown.length > 0) {
-      throw new MiascopeError(`${name}: unknown option ${unknown.join(', ')}; options are ${Object.keys(known).join(', ')}`);
+      const names = Object.keys(known).join(', ');
+      throw new ModelOptionError(`${name}: unknown option ${unknown.join(', ')}; options are ${names}`, unknown[0], undefined, names, 'unknown');
     }
   }
   return model;

@@ -27,7 +27,27 @@ export function oneOf(...values: string[]): OptionRule {
   return { check: (v) => values.includes(v as string), accepted: `one of ${values.map((v) => `'${v}'`).join(', ')}` };
 }
 export function listOf(rule: OptionRule): OptionRule {
-  return { check: (v) => Array.isArray(v) && v.every((item) => rule.check(item)), accepted: `a list of ${rule.accepted}` };
+  return { check: (v) => Array.isArray(v) && v.every((item) => rule.check(item)), accepted: `a list whose items are each ${rule.accepted}` };
+}
+
+/**
+ * A model option that is unknown to its family or has an invalid value. The
+ * fields let a caller restate the error in its own terms, as the CLI does
+ * for `--set FAMILY.NAME=VALUE`.
+ */
+export class ModelOptionError extends MiascopeError {
+  constructor(
+    message: string,
+    /** The option's name. */
+    readonly option: string,
+    /** The value given, or undefined for an unknown name. */
+    readonly value: unknown,
+    /** Description of the accepted values, or for an unknown name the family's option names. */
+    readonly accepted: string,
+    readonly kind: 'invalid' | 'unknown',
+  ) {
+    super(message);
+  }
 }
 
 /** Checks every option against its rule; the first failure names the model, the option, the value and the accepted set. */
@@ -36,7 +56,13 @@ export function validateOptions<T extends object>(model: string, options: T, rul
     const rule = rules[key]!;
     const value = options[key];
     if (!rule.check(value)) {
-      throw new MiascopeError(`${model}: option ${String(key)} = ${JSON.stringify(value)} is invalid; expected ${rule.accepted}`);
+      throw new ModelOptionError(
+        `${model}: option ${String(key)} = ${JSON.stringify(value)} is invalid; expected ${rule.accepted}`,
+        String(key),
+        value,
+        rule.accepted,
+        'invalid',
+      );
     }
   }
 }

@@ -31,9 +31,11 @@ export interface PageResult {
   failures: string[];
 }
 
-/** Both protocols of one experiment on one dataset, side by side. */
+/** The protocols of one experiment on one dataset, side by side. */
 export interface PageComparison {
   dataset: string;
+  /** The protocols with results, which head the comparison; in the order of the table's columns. */
+  protocols: string[];
   /** A sentence above the table, such as the trivial baselines of the protocols. */
   note?: string;
   table: PageTable;
@@ -104,12 +106,19 @@ function experimentSection(experiment: PageExperiment, index: number, nextPlotId
   <h2>${experiment.id}: ${experiment.title}</h2>
   <div class="reading"><p>Claim: ${experiment.claim}</p></div>
   ${experiment.comparisons.map(
-    (comparison) => html`<h3>Both protocols on ${comparison.dataset}</h3>
+    (comparison) => html`<h3>${protocolsHeading(comparison.protocols)} on ${comparison.dataset}</h3>
   ${comparison.note === undefined ? '' : html`<p class="note">${comparison.note}</p>`}
   ${table(comparison.table)}`,
   )}
   ${experiment.results.map((result) => resultBlock(result, nextPlotId()))}
 </section>`;
+}
+
+/** Names the protocols of a comparison: `Both protocols` for sound and paper, `Sound protocol` for one. */
+function protocolsHeading(protocols: readonly string[]): string {
+  if (protocols.length === 2) return 'Both protocols';
+  if (protocols.length === 1) return `${protocols[0][0].toUpperCase()}${protocols[0].slice(1)} protocol`;
+  return `Protocols ${protocols.join(', ')}`;
 }
 
 function resultBlock(result: PageResult, plotId: string): Markup {

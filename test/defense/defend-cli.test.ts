@@ -45,7 +45,7 @@ test('unwritable out folder exits 2', () => {
     writeFileSync(file, '');
     const run = miascope('defend', ...SMALL, '--out', file);
     assert.is(run.code, 2, run.stderr);
-    assert.match(run.stderr, 'cannot write to output folder');
+    assert.match(run.stderr, 'is a file; give a folder');
     assert.equal(readdirSync(folder), ['not-a-folder']);
   } finally {
     rmSync(folder, { recursive: true, force: true });
