@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { cpuBackend } from '../engine/backend/cpu/index.ts';
 import { matmul } from '../engine/backend/cpu/matmul.ts';
-import { createWebGpuBackend, WebGpuUnavailableError, type WebGpuBackend } from '../engine/backend/webgpu/index.ts';
+import { createWebGpuBackend, WebGpuBackend, WebGpuUnavailableError } from '../engine/backend/webgpu/index.ts';
 import { Rng } from '../engine/rng.ts';
 import { loadDataset } from '../src/data/datasets.ts';
 import { fitEncoder } from '../src/data/encode.ts';
@@ -34,7 +34,7 @@ function randomArray(length: number, rng: Rng): Float32Array {
 }
 
 /**
- * GFLOP/s (2·m·k·n per product) of `run`, repeated for about ROUND_SECONDS per
+ * Measures the GFLOP/s (2·m·k·n per product) of `run`, repeated for about ROUND_SECONDS per
  * round after one warm-up call, median of 3 rounds. `sync` waits until the
  * work is done (a device read on WebGPU, nothing on the CPU).
  */
@@ -128,7 +128,7 @@ async function annRows(gpu: WebGpuBackend | string): Promise<string[]> {
     await model.fit(xTrain, yTrain);
     const perEpoch = (performance.now() - started) / 1000 / ANN_EPOCHS;
     const testAccuracy = accuracy(await model.predict(xTest), yTest);
-    const reads = backend === cpuBackend ? 'host memory' : String((backend as WebGpuBackend).stats.reads);
+    const reads = backend instanceof WebGpuBackend ? String(backend.stats.reads) : 'host memory';
     rows.push(`| ${backend.name} | ${perEpoch.toFixed(3)} | ${testAccuracy.toFixed(4)} | ${reads} |`);
     console.log(rows[rows.length - 1]);
   }

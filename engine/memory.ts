@@ -6,7 +6,7 @@ import { Tensor } from './tensor.ts';
  * is released when it returns, except the storages of the tensors it returns
  * (a Tensor, or an array of them). Tensors updated in place, such as
  * parameters created before the scope, are untouched. On the CPU backend this
- * only calls `fn`; on WebGPU the scope's end also submits the recorded work.
+ * only calls `fn`. On WebGPU the scope's end also submits the recorded work.
  * The function must be synchronous: an async function's later steps would run
  * after the scope has ended.
  */
@@ -45,16 +45,16 @@ export class ScalarSum {
 
   /** Adds weight · value for a one-element tensor. */
   add(value: Tensor, weight: number): void {
-    if (this.backend.hostMemory) {
+    if (this.device === null) {
       this.host += value.dataSync()[0] * weight;
       return;
     }
-    this.backend.accumulate(this.device!, value.storage, weight);
+    this.backend.accumulate(this.device, value.storage, weight);
   }
 
   /** Returns the sum so far (one read on a device). */
   async value(): Promise<number> {
-    if (this.backend.hostMemory || this.device === null) return this.host;
+    if (this.device === null) return this.host;
     return (await this.backend.read(this.device))[0];
   }
 }

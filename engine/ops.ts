@@ -170,9 +170,9 @@ export function dense(x: Tensor, w: Tensor, b: Tensor, activation: Activation = 
 }
 
 /**
- * Rows `indices` of a 2-D tensor, as [indices.length × cols]: how training
- * takes a minibatch from features uploaded once. Not differentiable, so x must
- * not require gradients.
+ * Gathers rows `indices` of a 2-D tensor into [indices.length × cols], which is
+ * how training takes a minibatch from features uploaded once. Not
+ * differentiable, so x must not require gradients.
  */
 export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
   if (x.rank !== 2) throw new RangeError(`gatherRows: needs a 2-D tensor, got ${formatShape(x.shape)}`);
@@ -192,13 +192,13 @@ function pairwiseShapes(op: string, a: Tensor, b: Tensor): [number, number, numb
   return [a.shape[0], b.shape[0], a.shape[1]];
 }
 
-/** Squared Euclidean distances between the rows of A [m × d] and of B [n × d], as [m × n]. Not differentiable. */
+/** Computes the squared Euclidean distances between the rows of A [m × d] and of B [n × d], as [m × n]. Not differentiable. */
 export function squaredDistances(a: Tensor, b: Tensor): Tensor {
   const [m, n, d] = pairwiseShapes('squaredDistances', a, b);
   return make(a, a.backend.squaredDistances(a.storage, b.storage, m, n, d), [m, n]);
 }
 
-/** RBF kernel exp(−γ‖a − b‖²) between the rows of A [m × d] and of B [n × d], as [m × n]. Not differentiable. */
+/** Computes the RBF kernel exp(−γ‖a − b‖²) between the rows of A [m × d] and of B [n × d], as [m × n]. Not differentiable. */
 export function rbfKernel(a: Tensor, b: Tensor, gamma: number): Tensor {
   const [m, n, d] = pairwiseShapes('rbfKernel', a, b);
   return make(a, a.backend.rbfKernel(a.storage, b.storage, m, n, d, gamma), [m, n]);

@@ -5,6 +5,7 @@ import { MiascopeError } from '../errors.ts';
 /** The backend choice for ANN training: a backend by name, or `auto` to decide from the problem size and the adapter. */
 export type BackendChoice = 'auto' | BackendName;
 
+/** Accepted values of a backend choice, in the order error messages list them. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu'];
 
 /**
@@ -12,7 +13,7 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu
  * to prefer a hardware GPU. At the CPU backend's ~4 GFLOP/s (docs/benchmarks.md,
  * kernels section) such a step takes ~5 ms, several times the ~16 dispatches
  * and one submit a WebGPU step costs.
- * NOTE: an estimate, not yet measured on a hardware GPU; the default Adult
+ * NOTE: an estimate, not yet measured on a hardware GPU. The default Adult
  * ANN (~1 MFLOP a step) stays on the CPU by a wide margin.
  */
 export const AUTO_MIN_STEP_FLOPS = 20e6;
@@ -40,15 +41,15 @@ export function parseBackendChoice(value: string, option = '--backend'): Backend
 /**
  * Resolves a choice to the backend the ANNs train on. `auto` picks WebGPU when
  * a hardware adapter exists and a step takes at least AUTO_MIN_STEP_FLOPS,
- * else the CPU; it probes the adapter only for problems that large. `log`
+ * else the CPU, and it probes the adapter only for problems that large. `log`
  * receives one line with the choice and why: the adapter's name whenever an
  * adapter was probed, the step's size when `auto` took the CPU without
- * probing. An explicit `webgpu` without an adapter
- * raises MiascopeError naming what to install.
+ * probing. An explicit `webgpu` without an adapter raises MiascopeError
+ * naming what to install.
  */
 export async function resolveBackendChoice(choice: BackendChoice, stepFlops: number, log: (message: string) => void = () => {}): Promise<BackendName> {
-  const megaflops = (stepFlops / 1e6).toFixed(1);
   if (choice === 'cpu') return 'cpu';
+  const megaflops = (stepFlops / 1e6).toFixed(1);
   if (choice === 'auto' && stepFlops < AUTO_MIN_STEP_FLOPS) {
     log(`backend auto: cpu (an ANN training step is ${megaflops} MFLOP, under the ${AUTO_MIN_STEP_FLOPS / 1e6} MFLOP at which WebGPU starts to gain)`);
     return 'cpu';

@@ -31,7 +31,7 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
 }
 
-Deno.test('ann on webgpu and cpu agree under deno', async () => {
+Deno.test('ann webgpu and cpu agree', async () => {
   const adapter = await probeAdapter();
   if (adapter === null) {
     check(Deno.env.get('MIASCOPE_REQUIRE_WEBGPU') !== '1', 'no WebGPU adapter in Deno, and MIASCOPE_REQUIRE_WEBGPU=1 requires one');

@@ -36,7 +36,7 @@ export function gpuTest(suite: Test, name: string, body: (gpu: WebGpuBackend) =>
  * Asserts |gpu − cpu| ≤ rtol · scale + atol elementwise, where scale is |cpu| or,
  * for sums of products, the same sum over absolute values (so that
  * cancellation does not turn rounding into a large relative error).
- * Returns nothing; the message names the label, the first failing index and both values.
+ * Throws at the first failing index, with the label and both values in the message.
  */
 export function assertNear(
   gpu: Float32Array,

@@ -4,6 +4,8 @@
  * features in order, from the differences (no ‖a‖² + ‖b‖² − 2a·b expansion,
  * which cancels for near neighbours), and rounded to float32 once.
  */
+
+/** Computes D [m×n] with D[i, j] = ‖A[i] − B[j]‖². */
 export function squaredDistances(a: Float32Array, b: Float32Array, m: number, n: number, d: number): Float32Array {
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -12,7 +14,7 @@ export function squaredDistances(a: Float32Array, b: Float32Array, m: number, n:
   return out;
 }
 
-/** K[i, j] = exp(−γ · ‖A[i] − B[j]‖²), with the distance in float64 as in squaredDistances. */
+/** Computes K [m×n] with K[i, j] = exp(−γ · ‖A[i] − B[j]‖²), the distance in float64 as in squaredDistances. */
 export function rbfKernel(a: Float32Array, b: Float32Array, m: number, n: number, d: number, gamma: number): Float32Array {
   const out = new Float32Array(m * n);
   for (let i = 0; i < m; i++) {

@@ -7,7 +7,7 @@ export const MAP_MODE_READ = 0x0001;
 
 /** Storage buffers are allocated in multiples of this many bytes, so that shapes that differ a little share pooled buffers. */
 const SIZE_GRANULE_BYTES = 256;
-/** Free buffers kept for reuse, at most; beyond it released buffers are destroyed. */
+/** Maximum bytes of free buffers kept for reuse. Buffers released beyond it are destroyed. */
 const MAX_POOLED_BYTES = 512 * 1024 * 1024;
 
 /** A tensor's values in a device buffer of at least 4 · length bytes. */
@@ -40,16 +40,19 @@ export class BufferPool {
   private readonly awaitingSubmit: PooledBuffer[] = [];
   private readonly scopes: Array<Set<GpuStorage>> = [];
   private readonly collected = new FinalizationRegistry<PooledBuffer>((entry) => this.awaitingSubmit.push(entry));
-  buffersCreated = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  /** Creates an empty pool on `device` that counts each buffer it creates in `counters.buffersCreated`. */
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly counters: { buffersCreated: number },
+  ) {}
 
   allocate(length: number): GpuStorage {
     const bytes = Math.max(SIZE_GRANULE_BYTES, Math.ceil((4 * length) / SIZE_GRANULE_BYTES) * SIZE_GRANULE_BYTES);
     let buffer = this.free.get(bytes)?.pop();
     if (buffer === undefined) {
       buffer = this.device.createBuffer({ size: bytes, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
-      this.buffersCreated++;
+      this.counters.buffersCreated++;
     } else {
       this.pooledBytes -= bytes;
     }
@@ -59,7 +62,7 @@ export class BufferPool {
     return storage;
   }
 
-  /** Returns a storage's buffer to the pool; the storage must not be used again. */
+  /** Returns a storage's buffer to the pool. The storage must not be used again. */
   release(storage: GpuStorage): void {
     if (storage.released) return;
     storage.released = true;
@@ -67,7 +70,10 @@ export class BufferPool {
     this.awaitingSubmit.push({ buffer: storage.buffer, bytes: storage.buffer.size });
   }
 
-  /** Called after each submit: buffers released before it may now be rewritten. */
+  /**
+   * Moves the buffers released before the last submit into the free lists, or
+   * destroys those past MAX_POOLED_BYTES. Call it after each submit.
+   */
   recycle(): void {
     for (const { buffer, bytes } of this.awaitingSubmit.splice(0)) {
       if (this.pooledBytes + bytes > MAX_POOLED_BYTES) {

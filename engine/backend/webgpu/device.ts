@@ -5,7 +5,7 @@
  * only here so that the CPU path never loads them.
  */
 
-/** Raised when no WebGPU adapter exists; the message names how to get one. */
+/** Error raised when no WebGPU adapter exists. Its message names how to get one. */
 export class WebGpuUnavailableError extends Error {
   override readonly name = 'WebGpuUnavailableError';
 }
@@ -49,7 +49,7 @@ async function gpuEntryPoint(): Promise<{ gpu: GPU | null; reason: string }> {
   }
 }
 
-/** Requests the high-performance adapter once per process; later calls share the result. */
+/** Requests the high-performance adapter once per process. Later calls share the result. */
 export function requestAdapter(): Promise<{ adapter: GPUAdapter | null; reason: string }> {
   adapterRequest ??= (async () => {
     const { gpu, reason } = await gpuEntryPoint();
@@ -60,12 +60,13 @@ export function requestAdapter(): Promise<{ adapter: GPUAdapter | null; reason: 
   return adapterRequest;
 }
 
-/** Returns whether a WebGPU adapter exists, and its description. */
+/** Returns the description of the process's WebGPU adapter, or null when none exists. */
 export async function probeAdapter(): Promise<AdapterDescription | null> {
   const { adapter } = await requestAdapter();
   return adapter === null ? null : describeAdapter(adapter);
 }
 
+/** Returns the adapter's name and whether it runs shaders on the CPU. */
 export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
   const info = adapter.info;
   const name = info.description || [info.vendor, info.architecture, info.device].filter((part) => part !== '').join(' ') || 'unnamed adapter';

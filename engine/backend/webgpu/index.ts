@@ -9,7 +9,7 @@ export { probeAdapter, WebGpuUnavailableError, ADAPTER_HELP, type AdapterDescrip
 
 /** Activation codes of kernels/activation.wgsl. */
 const ACTIVATION_CODES: Record<Activation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
-/** Op codes of kernels/unary.wgsl; scale is code 9. */
+/** Op codes of kernels/unary.wgsl. The scale op is SCALE_CODE. */
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, abs: 3, square: 4, sign: 5, relu: 6, sigmoid: 7, tanh: 8 };
 const SCALE_CODE = 9;
 /** Op codes of kernels/binary.wgsl. */
@@ -37,6 +37,7 @@ export interface WebGpuStats {
   dispatches: number;
   submits: number;
   pipelinesCompiled: number;
+  /** Storage buffers created because the pool had no free buffer of the size. */
   buffersCreated: number;
 }
 
@@ -74,7 +75,7 @@ export class WebGpuBackend implements Backend {
     readonly adapter: AdapterDescription,
     private readonly sources: Record<ProgramName, string>,
   ) {
-    this.pool = new BufferPool(device);
+    this.pool = new BufferPool(device, this.stats);
     this.uniforms = new UniformArena(device);
     this.placeholder = device.createBuffer({ size: 16, usage: BufferUsage.STORAGE });
     device.addEventListener('uncapturederror', (event) => {
@@ -95,8 +96,7 @@ export class WebGpuBackend implements Backend {
 
   zeros(length: number): Storage {
     const storage = this.pool.allocate(length);
-    this.endPass();
-    this.commandEncoder().clearBuffer(storage.buffer);
+    this.clear(storage);
     return storage;
   }
 
@@ -131,7 +131,7 @@ export class WebGpuBackend implements Backend {
     this.flush();
   }
 
-  /** Submits the recorded work and frees the pooled buffers; the backend is unusable afterwards. */
+  /** Submits the recorded work and frees the pooled buffers. The backend is unusable afterwards. */
   destroy(): void {
     this.flush();
     this.pool.destroy();
@@ -257,12 +257,11 @@ export class WebGpuBackend implements Backend {
     return out;
   }
 
-  /** factor · Σ x as a one-element storage, by one or two passes of kernels/reduce.wgsl. */
+  /** Computes factor · Σ x into a one-element storage, by one or two passes of kernels/reduce.wgsl. */
   private reduce(x: GpuStorage, factor: number): GpuStorage {
     const out = this.pool.allocate(1);
     if (x.length === 0) {
-      this.endPass();
-      this.commandEncoder().clearBuffer(out.buffer);
+      this.clear(out);
       return out;
     }
     const groups = Math.min(Math.ceil(x.length / WORKGROUP_SIZE), REDUCE_GROUPS);
@@ -378,6 +377,12 @@ export class WebGpuBackend implements Backend {
     this.pass = null;
   }
 
+  /** Records zero-filling a storage's buffer, outside any compute pass. */
+  private clear(storage: GpuStorage): void {
+    this.endPass();
+    this.commandEncoder().clearBuffer(storage.buffer);
+  }
+
   private pipeline(program: ProgramName, constants: Constants): GPUComputePipeline {
     const key = `${program}:${Object.entries(constants)
       .map(([name, value]) => `${name}=${value}`)
@@ -435,7 +440,6 @@ export class WebGpuBackend implements Backend {
     this.pendingDispatches = 0;
     this.stats.submits++;
     this.pool.recycle();
-    this.stats.buffersCreated = this.pool.buffersCreated;
   }
 
   private throwDeviceErrors(): void {
@@ -462,9 +466,12 @@ let shared: Promise<WebGpuBackend> | undefined;
 
 /** Returns the process's shared WebGPU backend, created on first use. */
 export function webGpuBackend(): Promise<WebGpuBackend> {
-  shared ??= createWebGpuBackend();
-  shared.catch(() => {
-    shared = undefined;
-  });
+  if (shared === undefined) {
+    shared = createWebGpuBackend();
+    // A failed start is not cached, so that a later call tries again.
+    shared.catch(() => {
+      shared = undefined;
+    });
+  }
   return shared;
 }
