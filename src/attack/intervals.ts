@@ -1,7 +1,7 @@
 /**
  * 95% confidence intervals of attack metrics measured once on one evaluation
  * set. They describe the sampling error of the evaluation records, not the
- * variation between trainings; averaging over trials has its own Student-t
+ * variation between trainings. Averaging over trials has its own Student-t
  * interval (src/stats/interval.ts).
  */
 
@@ -27,7 +27,7 @@ export function wilsonInterval(successes: number, trials: number, z = Z_95): Con
   const denominator = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denominator;
   const halfWidth = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  // At 0 successes (or all) the bound is exactly 0 (or 1); rounding in the formula would leave a residue.
+  // At 0 successes (or all) the bound is exactly 0 (or 1), because rounding in the formula would leave a residue.
   return {
     lower: successes === 0 ? 0 : Math.max(0, centre - halfWidth),
     upper: successes === trials ? 1 : Math.min(1, centre + halfWidth),

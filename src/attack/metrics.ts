@@ -196,7 +196,7 @@ export function attackMetrics(scores: Scores, labels: Membership, threshold = 0.
   const auc = aucOfSweep(sweep);
   const tprAtOnePercentFpr = tprAtFprOfSweep(sweep, 0.01);
   const tprAtTenthPercentFpr = tprAtFprOfSweep(sweep, 0.001);
-  // TPR at an FPR budget is a count of members divided by `members`; rounding recovers the count.
+  // TPR at an FPR budget is a count of members divided by `members`, so rounding recovers the count.
   const tprInterval = (tpr: number): ConfidenceInterval => wilsonInterval(Math.round(tpr * members), members);
 
   return {

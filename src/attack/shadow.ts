@@ -18,9 +18,9 @@ import type { Membership } from './metrics.ts';
 const TRAIN_TASK_MODULE = moduleUrl('../models/train-task.ts', import.meta.url);
 
 /**
- * Optimiser steps that each attack model takes at least: a small shadow set
- * trains for more epochs, so that its attack model is not left undertrained
- * (with 100 shadow records, 15 epochs of batch 200 are only 15 steps). On a
+ * Minimum optimiser steps of each attack model. A small shadow set trains for
+ * more epochs, so that its attack model is not left undertrained (with 100
+ * shadow records, 15 epochs of batch 200 are only 15 steps). On a
  * target that memorises random labels, the shadow-model attack's AUC was 0.74
  * after 30 steps, 0.85 after 1,000 and 0.86 after 2,000.
  */
@@ -45,7 +45,7 @@ export interface AttackModelOptions {
   includeLabel: boolean;
   /** Options of an ANN attack model, over ATTACK_ANN_DEFAULTS. */
   ann: Partial<AnnOptions>;
-  /** Least optimiser steps of each ANN attack model; its epochs rise to reach them. 0 keeps the configured epochs. Default ATTACK_MIN_STEPS. */
+  /** Minimum optimiser steps of each ANN attack model, whose epochs rise to reach them. 0 keeps the configured epochs. Default ATTACK_MIN_STEPS. */
   minSteps?: number;
   seed: string | number;
   /** Worker threads for training the per-class models; 1 trains them in turn on this thread. Default: CPU cores. */
@@ -132,7 +132,7 @@ export class ShadowAttackModel {
   async scores(posteriors: Matrix, labels: Labels): Promise<Float64Array> {
     if (this.models.length === 0) throw new MiascopeError('ShadowAttackModel.scores: the attack model is not fitted; call fit() first');
     if (posteriors.cols !== this.nClasses) {
-      throw new MiascopeError(`ShadowAttackModel.scores: posteriors have ${posteriors.cols} classes, the attack was trained on ${this.nClasses}`);
+      throw new MiascopeError(`ShadowAttackModel.scores: posteriors have ${posteriors.cols} classes but the attack was trained on ${this.nClasses}; score posteriors of a model with the shadow models' classes`);
     }
     const scores = new Float64Array(posteriors.rows);
     const groups = groupRows(labels, this.nClasses, this.options.perClass);

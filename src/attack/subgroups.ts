@@ -4,7 +4,7 @@ import { rocAuc, tprAtFpr, type Membership, type Scores } from './metrics.ts';
 /** AUC and TPR at 1% FPR of an attack within one group of its evaluation records. */
 export interface GroupAttackMetrics {
   auc: number;
-  /** 95% interval of the AUC by Hanley and McNeil's standard error (see `aucInterval`); NaN bounds when `auc` is NaN. */
+  /** 95% interval of the AUC by Hanley and McNeil's standard error (see `aucInterval`), with NaN bounds when `auc` is NaN. */
   aucInterval: ConfidenceInterval;
   tprAtOnePercentFpr: number;
   members: number;

@@ -10,7 +10,7 @@ import { defendedTask, defenseSection, resolveAuditDefense } from '../defense/au
 import { MiascopeError } from '../errors.ts';
 import { ANN_DEFAULTS, type AnnOptions } from '../models/ann.ts';
 import type { FitProgress } from '../models/classifier.ts';
-import { createModel, MODEL_NAMES, type ModelName } from '../models/registry.ts';
+import { createModel, isModelName, MODEL_NAMES, type ModelName } from '../models/registry.ts';
 import { annStepFlops, resolveBackendChoice } from '../models/backend-choice.ts';
 import { toMatrix, type TrainedModel } from '../models/train-task.ts';
 import { defaultThreads, moduleUrl, runTasks, WorkerPool } from '../parallel/tasks.ts';
@@ -125,11 +125,11 @@ function membershipOf(members: number, nonMembers: number): Int32Array {
 }
 
 function checkModelName(name: string, option: string): ModelName {
-  if (!(MODEL_NAMES as string[]).includes(name)) {
+  if (!isModelName(name)) {
     const choices = option === '--shadow' ? [...MODEL_NAMES, 'all'] : MODEL_NAMES;
     throw new MiascopeError(`${option} ${JSON.stringify(name)} is invalid; choose one of ${choices.join(', ')}`);
   }
-  return name as ModelName;
+  return name;
 }
 
 /** Lists the families of the shadow models: `count` of one family, or one of each for 'all'. */
@@ -146,7 +146,7 @@ function shadowFamilies(shadowModel: ModelName | 'all', count: number): ModelNam
   return Array.from({ length: count }, () => checkModelName(shadowModel, '--shadow'));
 }
 
-/** `options` without the keys whose value is undefined, so that they fall back to the defaults instead of erasing them. */
+/** Drops the keys of `options` whose value is undefined, so that they fall back to the defaults instead of erasing them. */
 function definedOptions(options: Partial<AuditOptions>): Partial<AuditOptions> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<AuditOptions>;
 }
@@ -197,21 +197,14 @@ function drawAuditPools(
 
 /** Picks the headline forms of the fairness and information properties: the sound ones or the paper ones. */
 function headlineProperties(properties: ModelProperties, protocol: AuditProtocol): HeadlineProperties {
-  if (protocol === 'paper') {
-    return {
-      groupFairness: properties.paper.groupFairness,
-      predictiveFairness: properties.paper.predictiveFairness,
-      individualFairness: properties.paper.individualFairness,
-      indistinguishability: properties.indistinguishability,
-      information: properties.paper.information,
-    };
-  }
+  // Both protocols share the one indistinguishability form.
+  const forms = protocol === 'paper' ? properties.paper : properties;
   return {
-    groupFairness: properties.groupFairness,
-    predictiveFairness: properties.predictiveFairness,
-    individualFairness: properties.individualFairness,
+    groupFairness: forms.groupFairness,
+    predictiveFairness: forms.predictiveFairness,
+    individualFairness: forms.individualFairness,
     indistinguishability: properties.indistinguishability,
-    information: properties.information,
+    information: forms.information,
   };
 }
 
@@ -273,7 +266,7 @@ async function audit(
   const { pools, shadowSplits } = drawAuditPools(dataset, config, settings, targetSize, shadowSize, families.length, rng);
   requireBothClasses(dataset, pools.targetMembers, 'target', '--target-size');
   shadowSplits.forEach((split) => requireBothClasses(dataset, split.members, 'shadow', '--shadow-size'));
-  // A default protected attribute that a feature subset left out gives no fairness values; a named one must exist.
+  // A default protected attribute that a feature subset left out gives no fairness values, but a named one must exist.
   const defaultProtected = defaultProtectedAttribute(dataset.name, dataset.features);
   const protectedSpec =
     config.protected ?? (defaultProtected !== null && dataset.features.columns.some((column) => column.name === defaultProtected) ? defaultProtected : null);
@@ -281,7 +274,7 @@ async function audit(
   const propertyOptions = checkPropertyOptions({ ...MODEL_PROPERTY_DEFAULTS, ...config.properties });
 
   // Option errors surface here, before any worker starts.
-  // The protocol's values come first; explicitly given options override them.
+  // The protocol's values come first, and explicitly given options override them.
   const annOptions: AnnOptions = { ...ANN_DEFAULTS, ...settings.ann, ...config.familyOptions?.ann, ...config.model };
   const shadowAnnOptions: AnnOptions = {
     ...ANN_DEFAULTS,
@@ -366,7 +359,7 @@ async function audit(
     })),
   ];
   const encoders: Encoder[] = jobs.map((job) => encoderFor(job.members));
-  // The ANN target and shadows train on the chosen backend, sized by the target's network; GPU tasks run on this thread.
+  // The ANN target and shadows train on the backend chosen for the target's network. WebGPU tasks run on this thread.
   const backend = jobs.some((job) => job.family === 'ann')
     ? await resolveBackendChoice(
         config.backend ?? 'auto',

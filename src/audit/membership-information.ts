@@ -54,8 +54,8 @@ export async function measureMembershipInformation(
   const splits = membershipSplits(rows.length, repeats, rng);
   const seeds = splits.map((_, r) => `${seed}/membership-information/${r}`);
 
-  // One task runs on this thread, which is idle while workers train the target and the shadow model:
-  // a worker's start-up would cost more than these small models.
+  // One task runs on this thread, which is idle while workers train the target and the shadow model,
+  // because a worker's start-up would cost more than these small models.
   const [posteriors] = await runTasks<MatrixData[]>(
     [{ module: TRAIN_TASK_MODULE, name: 'trainOnSplits', args: [modelName, x, y, splits, modelOptions, seeds] }],
     { threads: 1 },

@@ -20,6 +20,7 @@ export interface ShadowSplit {
   nonMembers: Int32Array;
 }
 
+/** Returns `value`, or `fallback` when it is undefined, after checking that it is a whole number of records ≥ 2. */
 export function checkSize(name: string, option: string, value: number | undefined, fallback: number): number {
   const size = value ?? fallback;
   if (!Number.isInteger(size) || size < 2) {
@@ -35,13 +36,7 @@ export function checkSize(name: string, option: string, value: number | undefine
  */
 export function drawPools(dataset: Dataset, targetSize: number, shadowSize: number, rng: Rng): Pools {
   const rows = dataset.features.rows;
-  const needed = 2 * targetSize + 2 * shadowSize;
-  if (needed > rows) {
-    throw new MiascopeError(
-      `target size ${targetSize} and shadow size ${shadowSize} need ${needed} records (each model's members plus as many held-out non-members), ` +
-        `but ${dataset.name} has ${rows}; lower --target-size or --shadow-size to at most ${Math.floor(rows / 4)} each`,
-    );
-  }
+  requireRecords(dataset, 2 * targetSize + 2 * shadowSize, targetSize, shadowSize, "each model's members plus as many held-out non-members", 4);
   const [targetMembers, targetNonMembers, shadowPool] = splitRows(rows, [targetSize, targetSize, rows - 2 * targetSize], rng);
   return { targetMembers, targetNonMembers, shadowPool };
 }
@@ -84,7 +79,7 @@ export function requireBothClasses(dataset: Dataset, rows: Int32Array, model: st
 
 /** A request to a record sampler: `size` table rows drawn without replacement from `pool`. */
 export interface RecordRequest {
-  /** Whose records: the target's pool or one shadow model's. */
+  /** Owner of the records: the target's pool or one shadow model's. */
   role: 'target' | 'shadow';
   size: number;
   /** Table rows that may be drawn. */
@@ -124,9 +119,9 @@ function allRows(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
-/** Rows of `rows` that are not in `taken`. */
-function without(rows: Int32Array, taken: Int32Array): Int32Array {
-  const excluded = new Set(taken);
+/** Returns the rows of `rows` that are not in `removed`. */
+function without(rows: Int32Array, removed: Int32Array): Int32Array {
+  const excluded = new Set(removed);
   return rows.filter((row) => !excluded.has(row));
 }
 
@@ -136,7 +131,7 @@ function without(rows: Int32Array, taken: Int32Array): Int32Array {
  * stratified by label, so members and non-members share the sampled property.
  */
 export function drawSampledPools(dataset: Dataset, targetSize: number, shadowSize: number, sampler: RecordSampler, rng: Rng): Pools {
-  requireRecords(dataset, 2 * targetSize + 2 * shadowSize, targetSize, shadowSize, 'each model\'s members plus as many held-out non-members', 4);
+  requireRecords(dataset, 2 * targetSize + 2 * shadowSize, targetSize, shadowSize, "each model's members plus as many held-out non-members", 4);
   const everyRow = allRows(dataset.features.rows);
   const targetPool = sampleRecords(sampler, { role: 'target', size: 2 * targetSize, pool: everyRow, rng: rng.fork('sample') });
   const { members, nonMembers } = splitStratified(dataset, targetPool, targetSize, rng.fork('split'));
@@ -204,11 +199,15 @@ export function drawSplitShadow(
   return splitStratified(dataset, records, Math.round(memberShare * shadowSize), rng.fork('split'));
 }
 
-function requireRecords(dataset: Dataset, needed: number, targetSize: number, shadowSize: number, what: string, divisor: number): void {
+/**
+ * Rejects sizes that need more than the dataset's rows. `composition` names what the
+ * `needed` records are, and rows / `divisor` is the maximum size the message suggests.
+ */
+function requireRecords(dataset: Dataset, needed: number, targetSize: number, shadowSize: number, composition: string, divisor: number): void {
   const rows = dataset.features.rows;
   if (needed > rows) {
     throw new MiascopeError(
-      `target size ${targetSize} and shadow size ${shadowSize} need ${needed} records (${what}), ` +
+      `target size ${targetSize} and shadow size ${shadowSize} need ${needed} records (${composition}), ` +
         `but ${dataset.name} has ${rows}; lower --target-size or --shadow-size to at most ${Math.floor(rows / divisor)} each`,
     );
   }

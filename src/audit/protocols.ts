@@ -7,10 +7,10 @@ import type { ModelName } from '../models/registry.ts';
  * The two audit protocols. `sound` follows the definitions of Tonni et al.,
  * "Data and Model Dependencies of Membership Inference Attack" (2020), with
  * the choices miascope makes where the paper is vague. `paper` follows the
- * authors' published code where it differs from the paper's text: a 75/25
- * member split scored in full, min-max scaling over the whole table, tanh
- * networks trained by plain SGD, a five-unit attack network, and the code's
- * values for the other families.
+ * authors' published code where it differs from the paper's text. It scores a 75/25
+ * member split in full, scales min-max over the whole table, trains tanh
+ * networks by plain SGD with a five-unit attack network, and takes the
+ * code's values for the other families.
  */
 export type AuditProtocol = 'sound' | 'paper';
 
@@ -21,9 +21,9 @@ export interface ProtocolSettings {
   /** Share of members in the target evaluation set. */
   memberRate: number;
   /**
-   * How the target pool becomes members and non-members: `balanced-pool`
+   * Division of the target pool into members and non-members. `balanced-pool`
    * draws N members and N held-out records and scores a subset at the member
-   * rate; `split-pool` splits a pool of N records at the member rate and
+   * rate. `split-pool` splits a pool of N records at the member rate and
    * scores all of them.
    */
   targetSplit: 'balanced-pool' | 'split-pool';
@@ -39,9 +39,9 @@ export interface ProtocolSettings {
   families: Partial<Record<ModelName, Record<string, unknown>>>;
   /** ANN options of the attack models, over ATTACK_ANN_DEFAULTS. */
   attackAnn: Partial<AnnOptions>;
-  /** Least optimiser steps per attack model (see ATTACK_MIN_STEPS); 0 trains for exactly the configured epochs. */
+  /** Minimum optimiser steps per attack model (see ATTACK_MIN_STEPS). 0 trains for exactly the configured epochs. */
   attackMinSteps: number | undefined;
-  /** Which forms of δ_g, δ_p, δ_i and I_X the result headlines. */
+  /** Forms of δ_g, δ_p, δ_i and I_X that the result headlines. */
   properties: AuditProtocol;
 }
 
@@ -66,7 +66,7 @@ export const PAPER_ANN: Partial<AnnOptions> = {
 /**
  * The `paper` protocol's attack network per class: 5 tanh hidden units,
  * plain SGD with lr 1e-4, batch 500, 50 epochs. The protocol names no L2
- * penalty for it; it keeps the target's λ = 1e-7.
+ * penalty for it, so it keeps the target's λ = 1e-7.
  */
 export const PAPER_ATTACK_ANN: Partial<AnnOptions> = {
   hiddenLayers: [5],
@@ -112,8 +112,8 @@ export const PROTOCOL_SETTINGS: Record<AuditProtocol, ProtocolSettings> = {
 /**
  * Returns the function that builds the encoder of a model trained on
  * `trainRows`. Under `training-rows` scaling each call fits its own encoder
- * on its rows; under `whole-table` scaling every call returns one encoder fit
- * on all rows of `features`, as the authors' code scales the table once.
+ * on its rows. Under `whole-table` scaling every call returns one encoder fit
+ * on all rows of `features`, because the authors' code scales the table once.
  */
 export function protocolEncoders(features: Table, scaling: ProtocolSettings['scaling']): (trainRows: Int32Array) => Encoder {
   if (scaling.fitOn === 'training-rows') return (trainRows) => fitEncoder(features, trainRows, { numeric: scaling.numeric });

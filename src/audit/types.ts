@@ -75,17 +75,17 @@ export interface AuditOptions {
   /** Worker threads for independent trainings (target and shadow, per-class attack models). Default: CPU cores; results do not depend on it. */
   threads?: number;
   /**
-   * Trains the ANN target, and the ANN shadows unless `shadows` is false, with
-   * a regulariser (none, L1, L2, or a fairness or information property as in
-   * Algorithm 1 of Tonni et al.); the result then has a `defense` section.
+   * Regulariser that the ANN target, and the ANN shadows unless `shadows` is
+   * false, train with: none, L1, L2, or a fairness or information property as
+   * in Algorithm 1 of Tonni et al. The result then has a `defense` section.
    * Default: no defence, and no `defense` section.
    */
   defense?: AuditDefenseOptions;
   /**
-   * Where the ANN target and shadow models train: 'cpu', 'webgpu', or 'auto'
-   * (WebGPU on a hardware GPU when a training step is large enough to gain,
-   * else the CPU). Attack models and the membership I_X models, which are
-   * small, train on the CPU. Default 'auto'.
+   * Backend that the ANN target and shadow models train on: 'cpu', 'webgpu',
+   * or 'auto'. 'auto' picks WebGPU on a hardware GPU when a training step is
+   * large enough to gain, else the CPU. Attack models and the membership I_X
+   * models, which are small, train on the CPU. Default 'auto'.
    */
   backend?: BackendChoice;
   /** Receives one line naming the backend chosen and the adapter; the library itself prints nothing. */

@@ -57,9 +57,9 @@ export type ExternalDatasetName = 'texas' | 'purchase';
 const EXTERNAL_FILE_STEMS: Record<ExternalDatasetName, string> = { texas: 'Texas', purchase: 'Purchase' };
 
 /**
- * Header of each external dataset's CSV file as its authors publish it, the
- * label `class` last: Texas has 17 feature columns (16 in the paper, plus
- * `pat_state_notused`), Purchase 16. A file for that name must have exactly
+ * Header of each external dataset's CSV file as its authors publish it, with
+ * the label `class` last. Texas has 17 feature columns (16 in the paper, plus
+ * `pat_state_notused`) and Purchase 16. A file for that name must have exactly
  * these columns, in any order.
  */
 const EXTERNAL_COLUMNS: Record<ExternalDatasetName, readonly string[]> = {

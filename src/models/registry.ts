@@ -14,7 +14,7 @@ import { ModelOptionError } from './validate.ts';
  * every family takes `seed`.
  */
 interface ModelFamily {
-  /** `backend` is where the model computes; only the ANN uses it, the other families run on the CPU. */
+  /** Builds an unfitted model. `backend` is where it computes, and only the ANN reads it because the other families run on the CPU. */
   create(options: Record<string, unknown>, backend: BackendName): Classifier;
   fromJSON(json: ModelJSON): Classifier;
   /** Full name, for messages and reports. */
@@ -53,15 +53,15 @@ export type ModelName = keyof typeof FAMILIES;
 export const MODEL_NAMES = Object.keys(FAMILIES) as ModelName[];
 
 function family(name: string): ModelFamily {
-  const found = (FAMILIES as Record<string, ModelFamily>)[name];
-  if (found === undefined) {
+  if (!isModelName(name)) {
     throw new MiascopeError(`unknown model ${JSON.stringify(name)}; choose one of ${MODEL_NAMES.join(', ')}`);
   }
-  return found;
+  return FAMILIES[name];
 }
 
+/** Tests whether `name` is a model family, excluding inherited keys such as `constructor`. */
 export function isModelName(name: string): name is ModelName {
-  return name in FAMILIES;
+  return Object.hasOwn(FAMILIES, name);
 }
 
 /**
@@ -69,18 +69,19 @@ export function isModelName(name: string): name is ModelName {
  * option name the family does not have, since a misspelt option would
  * otherwise be ignored without a word. Besides the family's options, every
  * family accepts `backend`, 'cpu' (default) or 'webgpu', where an ANN
- * trains and predicts; the other families ignore it.
+ * trains and predicts. The other families ignore it.
  */
 export function createModel(name: string, given: Record<string, unknown> = {}): Classifier {
   const { backend = 'cpu', ...options } = given;
   if (backend !== 'cpu' && backend !== 'webgpu') {
     throw new MiascopeError(`${name}: backend ${JSON.stringify(backend)} is invalid; choose cpu or webgpu`);
   }
-  const model = family(name).create(options, backend);
+  const modelFamily = family(name);
+  const model = modelFamily.create(options, backend);
   // The options of a model built with none are exactly the family's defaults, so their names are the valid ones.
-  const known = (family(name).create({}, 'cpu') as Classifier & { options?: object }).options;
+  const known = (modelFamily.create({}, 'cpu') as Classifier & { options?: object }).options;
   if (known !== undefined) {
-    const unknown = Object.keys(options).filter((key) => !(key in known));
+    const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key));
     if (unknown.length > 0) {
       const names = Object.keys(known).join(', ');
       throw new ModelOptionError(`${name}: unknown option ${unknown.join(', ')}; options are ${names}`, unknown[0], undefined, names, 'unknown');

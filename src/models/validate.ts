@@ -23,6 +23,10 @@ export const unitInterval: OptionRule = {
   check: (v) => typeof v === 'number' && v >= 0 && v < 1,
   accepted: 'a number in [0, 1)',
 };
+export const trueOrFalse: OptionRule = {
+  check: (v) => typeof v === 'boolean',
+  accepted: 'true or false',
+};
 export function oneOf(...values: string[]): OptionRule {
   return { check: (v) => values.includes(v as string), accepted: `one of ${values.map((v) => `'${v}'`).join(', ')}` };
 }
@@ -50,7 +54,7 @@ export class ModelOptionError extends MiascopeError {
   }
 }
 
-/** Checks every option against its rule; the first failure names the model, the option, the value and the accepted set. */
+/** Checks every option against its rule. The first failure raises an error naming the model, the option, the value and the accepted set. */
 export function validateOptions<T extends object>(model: string, options: T, rules: { [K in keyof T]?: OptionRule }): void {
   for (const key of Object.keys(rules) as Array<keyof T>) {
     const rule = rules[key]!;
@@ -88,7 +92,7 @@ export function validateTrainingData(model: string, x: Matrix, y: Labels): numbe
     if (label > maxLabel) maxLabel = label;
   }
   if (seen.size < 2) {
-    throw new MiascopeError(`${model}.fit: the training labels hold a single class (${[...seen][0]}); a classifier needs at least two`);
+    throw new MiascopeError(`${model}.fit: the training labels contain a single class (${[...seen][0]}); give training data with at least two classes`);
   }
   return maxLabel + 1;
 }

@@ -17,9 +17,9 @@ export function indistinguishabilityDeviation(predictedMembers: Labels, predicte
   for (const label of predictedMembers) countsMembers[label]++;
   for (const label of predictedNonMembers) countsNonMembers[label]++;
 
-  // Add-one smoothing applied to the shares, not the counts: both sides get the
-  // same pseudo-share β = 1 / (size of the smaller set), P = (share + β) / (1 + nClasses·β),
-  // so equal shares give equal probabilities whatever the set sizes, and a label that
+  // Add-one smoothing applies to the shares, not the counts. Both sides get the same
+  // pseudo-share β = 1 / (size of the smaller set), and P = (share + β) / (1 + nClasses·β).
+  // So equal shares give equal probabilities whatever the set sizes, and a label that
   // neither side predicts gives ratio 1. Smoothing counts instead, (count + 1) / (n + nClasses),
   // gives ln(n_m / n_nm) for such a label. On equal-sized sets both forms are the same.
   const pseudoShare = 1 / Math.min(nMembers, nNonMembers);

@@ -3,14 +3,14 @@ import * as assert from 'uvu/assert';
 import { scoreHistogram } from '../../src/attack/histogram.ts';
 import { attackMetrics } from '../../src/attack/metrics.ts';
 
-test('histogram counts members and non-members per bin', () => {
+test('histogram counts each bin by membership', () => {
   const histogram = scoreHistogram([0, 0.1, 0.5, 0.9, 1], [1, 0, 1, 0, 1], 2);
   assert.equal(histogram.edges, [0, 0.5, 1]);
   assert.equal(histogram.members, [1, 2]);
   assert.equal(histogram.nonMembers, [1, 1]);
 });
 
-test('histogram puts the highest score in the last bin', () => {
+test('histogram puts maximum in last bin', () => {
   const histogram = scoreHistogram([-2, -1, 2], [0, 1, 1], 4);
   assert.equal(histogram.edges, [-2, -1, 0, 1, 2]);
   assert.equal(histogram.members, [0, 1, 0, 1]);

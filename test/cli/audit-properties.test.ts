@@ -34,7 +34,7 @@ test('odd membership repeats exit 2', () => {
   assert.match(run.stderr, 'even');
 });
 
-test('audit json holds model properties', () => {
+test('audit json contains model properties', () => {
   const run = miascope('audit', '--json', '--target-size', '1000', '--shadow-size', '1000', '--epochs', '5', '--quiet');
   assert.is(run.code, 0, run.stderr);
   const model = JSON.parse(run.stdout).properties.model;

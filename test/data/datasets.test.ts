@@ -143,19 +143,19 @@ test('csv dataset without label option', () => {
   assert.match(error.message, '--label COL');
 });
 
-test('csv dataset malformed row names file and line', () => {
+test('csv malformed row names line', () => {
   const path = writeFixture('broken.csv', 'a,b,c\n1,2,3\n\n4,5\n');
   const error = catchMiascopeError(() => loadDataset(path, { label: 'c' }));
   assert.match(error.message, `${path} line 4: expected 3 fields, found 2`);
 });
 
-test('csv dataset error policy names file and line', () => {
+test('csv error policy names line', () => {
   const path = writeFixture('gaps.csv', 'a,b\n1,x\n\n2,?\n');
   const error = catchMiascopeError(() => loadDataset(path, { label: 'b', missingPolicy: 'error' }));
   assert.match(error.message, `missing value "?" in column b at ${path} line 4`);
 });
 
-test('package root holds miascope package.json', () => {
+test('package root contains miascope package.json', () => {
   const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'));
   assert.is(manifest.name, 'miascope');
 });

@@ -115,6 +115,7 @@ test('ann diverging training raises', async () => {
 test('ann invalid option names it', () => {
   assert.throws(() => new AnnClassifier({ hiddenLayers: [0] }), /option hiddenLayers = \[0\] is invalid/);
   assert.throws(() => new AnnClassifier({ momentum: 1 }), /option momentum = 1 is invalid/);
+  assert.throws(() => new AnnClassifier({ nesterov: 1 as unknown as boolean }), /option nesterov = 1 is invalid; expected true or false/);
 });
 
 test.run();

@@ -26,7 +26,7 @@ test('indistinguishability on equal sizes is add-one', () => {
   close(value, Math.max(Math.log(8 / 5), Math.log(7 / 4)), 'δ_mi');
 });
 
-test('indistinguishability is 0 for equal label shares', () => {
+test('indistinguishability 0 on equal shares', () => {
   close(indistinguishabilityDeviation(Int32Array.of(0, 1), Int32Array.of(1, 0, 1, 0)), 0, 'δ_mi');
   close(indistinguishabilityDeviation(labels(12, 3), labels(4, 1)), 0, 'δ_mi, 12 vs 4 records');
 });
@@ -38,7 +38,7 @@ test('constant classifier gives 0 on unequal sets', () => {
   close(indistinguishabilityDeviation(labels(100, 0), labels(3, 0), 3), 0, 'δ_mi, three classes, 100 vs 3');
 });
 
-test('indistinguishability does not depend on set sizes', () => {
+test('indistinguishability ignores set sizes', () => {
   // The same shares (1/4 predicted 1) on either side give the same δ_mi at every size ratio.
   const balanced = indistinguishabilityDeviation(labels(400, 100), labels(400, 200));
   close(indistinguishabilityDeviation(labels(1200, 300), labels(400, 200)), balanced, 'δ_mi, 1,200 vs 400');
