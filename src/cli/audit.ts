@@ -5,13 +5,13 @@ import { familyOptionsFrom } from './family-options.ts';
 import type { ModelProperties, PropertyValue } from '../properties/model.ts';
 import { fractionOption, integerOption, parseCommand } from './args.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendFromOptions, backendLogger } from './backend-option.ts';
-import { DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
+import { choiceOption, DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkOutputFolder, writeResultFile } from './output.ts';
 import { createProgressReporter } from './progress.ts';
 import { renderAuditReport } from '../report/html.ts';
-import { positiveClassName } from '../report/format.ts';
+import { positiveClassName, textTable } from '../report/format.ts';
 import { fprResolvable, lowFprNote } from '../report/attack-sections.ts';
 
 export const AUDIT_HELP = `Usage: miascope audit [options]
@@ -124,7 +124,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
     familyOptions: familyOptionsFrom(values.set ?? []),
     targetSize: integerOption('target-size', values['target-size'], 2),
     shadowSize: integerOption('shadow-size', values['shadow-size'], 2),
-    protocol: protocolOption(values.protocol),
+    protocol: choiceOption('protocol', values.protocol, AUDIT_PROTOCOLS) as AuditProtocol | undefined,
     // Left undefined when not given, so that the protocol's member rate applies.
     memberRate: fractionOption('member-rate', values['member-rate'], 0, 1),
     seed: values.seed ?? 0,
@@ -157,14 +157,6 @@ export async function auditCommand(argv: string[]): Promise<void> {
   process.stdout.write(values.json ? json : formatSummary(result, written) + (reportPath === undefined ? '' : `Report written to ${reportPath}\n`));
 }
 
-function protocolOption(value: string | undefined): AuditProtocol | undefined {
-  if (value === undefined) return undefined;
-  if (!(AUDIT_PROTOCOLS as string[]).includes(value)) {
-    throw new MiascopeError(`--protocol ${JSON.stringify(value)} is invalid; choose one of ${AUDIT_PROTOCOLS.join(', ')}`);
-  }
-  return value as AuditProtocol;
-}
-
 /** Rejects a report path that is a folder or lies where no folder can be created, before the audit's long work starts. */
 function checkReportPath(path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) {
@@ -176,10 +168,6 @@ function checkReportPath(path: string): void {
 const fixed = (value: number, digits = 4): string => value.toFixed(digits);
 const count = (value: number): string => value.toLocaleString('en-US');
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
-  return rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ')).join('\n');
-}
 
 /** Formats the human-readable summary printed on stdout. */
 export function formatSummary(result: AuditResult, written?: string): string {
@@ -197,7 +185,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
     fixed(summary.testAccuracy),
   ];
   lines.push(
-    table([
+    textTable([
       ['model', 'records', 'train accuracy', 'test accuracy'],
       modelRow('target', target),
       ...shadows.map((shadow, s) => modelRow(shadows.length === 1 ? 'shadow' : `shadow ${s + 1}`, shadow)),
@@ -222,7 +210,7 @@ export function formatSummary(result: AuditResult, written?: string): string {
     fixed(m.advantage),
   ];
   lines.push(
-    table([
+    textTable([
       ['attack', 'accuracy', 'trivial acc.', 'balanced acc.', 'AUC', `TPR@1%FPR${lowFprMark(0.01)}`, `TPR@0.1%FPR${lowFprMark(0.001)}`, 'advantage'],
       attackRow(`shadow model (${result.config.attack.model})`, attack),
       attackRow('loss threshold', { ...metricAttacks.loss, kind: 'shadow-model' }),
@@ -245,7 +233,7 @@ function formatModelProperties(model: ModelProperties, protocol: AuditProtocol):
   const row = (label: string, text: string): string => `  ${label.padEnd(27)}${text}`;
   const lines = [
     protocol === 'paper'
-      ? 'Target model properties (the paper protocol\'s forms, in brackets, are the headline values; the sound forms stand beside them):'
+      ? 'Target model properties (the paper protocol\'s forms, in brackets, are the headline values; the sound forms are shown beside them):'
       : 'Target model properties (sound protocol; the paper protocol\'s forms in brackets):',
   ];
 

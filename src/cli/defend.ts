@@ -2,6 +2,7 @@ import { AUDIT_PROTOCOLS, runAudit, type AuditOptions, type AuditProtocol, type 
 import {
   DEFAULT_LAMBDA,
   DEFENSE_DEFAULTS,
+  monitoredProperty,
   PROPERTY_REGULARIZERS,
   PROPERTY_SYMBOLS,
   REGULARIZERS,
@@ -15,6 +16,7 @@ import {
 import { MiascopeError } from '../errors.ts';
 import { packageVersion } from '../paths.ts';
 import type { PropertyValue } from '../properties/model.ts';
+import { count, fixed, textTable } from '../report/format.ts';
 import { integerOption, parseCommand } from './args.ts';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendFromOptions, backendLogger } from './backend-option.ts';
 import { choiceOption, DATASET_HELP, DATASET_OPTIONS, datasetFromOptions } from './dataset-options.ts';
@@ -125,7 +127,7 @@ export async function defendCommand(argv: string[]): Promise<void> {
     draws: integerOption('draws', values.draws, 1),
     drawSize: integerOption('draw-size', values['draw-size'], 2),
   });
-  const property = (PROPERTY_REGULARIZERS as readonly string[]).includes(regularizer) ? (regularizer as PropertyRegularizer) : (defense.monitor ?? 'group-fairness');
+  const property = monitoredProperty(defense);
   const epochs = integerOption('epochs', values.epochs, 1);
   const source = datasetFromOptions(values, values.seed ?? 0);
   const common: Partial<AuditOptions> = {
@@ -176,12 +178,6 @@ export async function defendCommand(argv: string[]): Promise<void> {
   process.stdout.write(values.json ? json : formatComparison(result, written));
 }
 
-const fixed = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
-  return rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ')).join('\n');
-}
 
 /** Returns the audit's own measurement of the property on all training records. */
 function auditProperty(result: AuditResult, property: PropertyRegularizer): PropertyValue | null {
@@ -233,12 +229,12 @@ export function formatComparison(result: DefendResult, written?: string): string
 
   const dataset = baseline.dataset;
   const lines = [
-    `miascope defend: ${dataset.name}, ${baseline.config.targetSize.toLocaleString('en-US')} target records · regulariser ${name}, ` +
+    `miascope defend: ${dataset.name}, ${count(baseline.config.targetSize)} target records · regulariser ${name}, ` +
       `λ = ${defense.lambda}, variant ${defense.variant} · protocol ${baseline.protocol} · seed ${baseline.config.seed}`,
     '',
-    table(rows),
+    textTable(rows),
     '',
-    `Attacks on ${baseline.evaluation.members.toLocaleString('en-US')} members and ${baseline.evaluation.nonMembers.toLocaleString('en-US')} non-members of each target; ` +
+    `Attacks on ${count(baseline.evaluation.members)} members and ${count(baseline.evaluation.nonMembers)} non-members of each target; ` +
       `the shadow networks trained ${defended.defense?.config.shadows ? 'with' : 'without'} the regulariser as well.`,
     `Max diff: the largest decrease of ${symbol} from one epoch to any later one (Table 5 of the paper), each value the largest of ${defense.draws} draws of ${defense.drawSize} training records.`,
   ];

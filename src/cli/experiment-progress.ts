@@ -1,16 +1,17 @@
 import cliProgress from 'cli-progress';
 import type { RunProgress } from '../../experiments/runner.ts';
 
-/**
- * Reports an experiment run on stderr. A terminal gets a bar with trials
- * done, trials per minute and time left. Elsewhere (a batch job's log) one
- * line per tenth of the trials is printed, and nothing when quiet.
- */
+/** Progress display of an experiment run, fed by the runner's `onProgress`. */
 export interface TrialProgress {
   update(progress: RunProgress): void;
   stop(): void;
 }
 
+/**
+ * Creates the progress display of an experiment run on stderr. A terminal gets
+ * a bar with trials done, trials per minute and time left. Elsewhere (a batch
+ * job's log) one line per tenth of the trials is printed, and nothing when quiet.
+ */
 export function createTrialProgress(quiet: boolean, workers: number, stream: NodeJS.WriteStream = process.stderr): TrialProgress {
   if (quiet) return { update: () => {}, stop: () => {} };
 

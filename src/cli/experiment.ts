@@ -5,7 +5,7 @@ import { experimentById, loadExperiments } from '../../experiments/registry.ts';
 import { writeReport } from '../../experiments/report.ts';
 import { checkConsistent, mergeResults, readResults, RESULTS_FILE } from '../../experiments/results.ts';
 import { LOCK_FILE, runExperiments } from '../../experiments/runner.ts';
-import type { ExperimentSpec, Profile, Protocol } from '../../experiments/spec.ts';
+import { PROFILES, PROTOCOLS, type ExperimentSpec, type Profile, type Protocol } from '../../experiments/spec.ts';
 import { incompleteGroups, parseShard } from '../../experiments/trials.ts';
 import { MiascopeError } from '../errors.ts';
 import { defaultThreads } from '../parallel/tasks.ts';
@@ -15,9 +15,6 @@ import { parseBackendChoice } from '../models/backend-choice.ts';
 import { choiceOption } from './dataset-options.ts';
 import { createTrialProgress } from './experiment-progress.ts';
 import { checkOutputFolder, removeEmptyFolderOnFailure, writeResultFile } from './output.ts';
-
-const PROFILES: readonly Profile[] = ['quick', 'paper'];
-const PROTOCOLS: readonly Protocol[] = ['sound', 'paper'];
 
 export const EXPERIMENT_HELP = `Usage: miascope experiment <list|run|merge|report> [options]
 
@@ -54,14 +51,14 @@ Options:
   --all                     run every experiment, in the paper's order
   --profile quick|paper     quick: few trials and small sizes; paper: the
                             paper's grid and trial counts (default: quick).
-                            One output folder holds one profile
+                            One output folder contains one profile
   --protocol sound|paper    sound (default) or paper (the authors' published
                             code: 75% members in the evaluation set, so the
                             trivial attack accuracy is 0.75)
   --dataset NAME            adult, texas or purchase; repeatable or
                             comma-separated (default: each experiment's
                             datasets of the profile)
-  --data-path DIR           folder holding Texas.csv or Texas.tar.gz and
+  --data-path DIR           folder containing Texas.csv or Texas.tar.gz and
                             Purchase.csv or Purchase.tar.gz (default: the
                             folder named by MIASCOPE_DATA_DIR)
   --workers N               worker threads, each running one trial at a time
@@ -168,7 +165,7 @@ async function listCommand(argv: string[]): Promise<void> {
   process.stdout.write(format(['id', 'quick', 'paper', 'title']) + rows.map(format).join(''));
 }
 
-/** Trials of one profile on its default datasets, or the pooled experiments of a pooling spec. */
+/** Counts the trials of one profile on its default datasets, or returns `pooled` for a pooling spec. */
 function trialCount(spec: ExperimentSpec, profile: Profile): string {
   if (spec.pools !== undefined) return 'pooled';
   const settings = spec.profiles[profile];
@@ -194,7 +191,7 @@ async function runCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions('experiment run', htmlOption.argv, RUN_OPTIONS);
   const specs = await loadExperiments();
   if (values.all === true && positionals.length > 0) throw new MiascopeError('experiment run: give experiment ids or --all, not both (see miascope experiment list)');
-  if (values.all !== true && positionals.length === 0) throw new MiascopeError('experiment run: no experiment given; name one or more ids, or --all (see miascope experiment list)');
+  if (values.all !== true && positionals.length === 0) throw new MiascopeError('experiment run: missing experiment id; name one or more ids, or --all (see miascope experiment list)');
   const selected = values.all === true ? specs : [...new Set(positionals)].map((id) => experimentById(id, specs));
 
   const profile = (choiceOption('profile', values.profile, PROFILES) ?? 'quick') as Profile;
@@ -212,7 +209,7 @@ async function runCommand(argv: string[]): Promise<void> {
   const html = htmlPath(htmlOption.html, out);
 
   const progress = createTrialProgress(values.quiet === true, workers);
-  // An interrupted or failed run keeps its results.jsonl, which a rerun resumes; only a folder it created and left empty goes.
+  // An interrupted or failed run keeps its results.jsonl, which a rerun resumes. Only a folder it created and left empty is removed.
   await removeEmptyFolderOnFailure(
     out,
     async () => {
@@ -288,8 +285,8 @@ async function reportCommand(argv: string[]): Promise<void> {
 }
 
 /**
- * Deletes the files of a run that hold no result: the lock in `folder` when
- * this process holds it, and an empty results.jsonl. The folder of a run
+ * Deletes the files of a run that contain no result: the lock in `folder` when
+ * this process owns it, and an empty results.jsonl. The folder of a run
  * stopped before its first trial finished is then empty.
  */
 function removeRunFiles(folder: string): void {
@@ -329,7 +326,7 @@ function takeHtmlOption(argv: readonly string[]): { argv: string[]; html: string
     }
     if (arg.startsWith('--html=')) {
       html = arg.slice('--html='.length);
-      if (html === '') throw new MiascopeError('--html= has an empty file name; give --html FILE.html, or --html alone for DIR/report.html');
+      if (html === '') throw new MiascopeError('--html= has an empty file name, which is invalid; give --html FILE.html, or --html alone for DIR/report.html');
     } else if (arg === '--html') {
       const next = argv[i + 1];
       if (next !== undefined && !next.startsWith('-') && /\.html?$/i.test(next)) {

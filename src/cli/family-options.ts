@@ -1,5 +1,5 @@
 import { MiascopeError } from '../errors.ts';
-import { createModel, MODEL_NAMES, type ModelName } from '../models/registry.ts';
+import { createModel, isModelName, MODEL_NAMES, type ModelName } from '../models/registry.ts';
 import { ModelOptionError } from '../models/validate.ts';
 
 /** Model family options by family, as `--set FAMILY.NAME=VALUE` gives them. */
@@ -20,7 +20,7 @@ export function familyOptionsFrom(settings: string[]): FamilyOptions {
       throw new MiascopeError(`--set ${JSON.stringify(setting)} is invalid; write FAMILY.NAME=VALUE, e.g. --set knn.k=1`);
     }
     const [, family, name, text] = match;
-    if (!(MODEL_NAMES as string[]).includes(family)) {
+    if (!isModelName(family)) {
       throw new MiascopeError(`--set ${JSON.stringify(setting)}: unknown model family ${family}; choose one of ${MODEL_NAMES.join(', ')}`);
     }
     let value: unknown = text;
@@ -29,8 +29,8 @@ export function familyOptionsFrom(settings: string[]): FamilyOptions {
     } catch {
       // Not JSON: keep the text, e.g. an activation name.
     }
-    checkSetting(family as ModelName, { [name]: value });
-    (options[family as ModelName] ??= {})[name] = value;
+    checkSetting(family, { [name]: value });
+    (options[family] ??= {})[name] = value;
   }
   // Options that are valid one by one may still conflict with each other.
   for (const [family, given] of Object.entries(options)) checkSetting(family as ModelName, given);

@@ -5,8 +5,8 @@ import { MiascopeError } from '../errors.ts';
 /**
  * Checks before any work starts that `folder` is a writable folder, or can be
  * created as one, so that a bad path is reported at once rather than after a
- * long run. Creates nothing: writeResultFile creates the folder when the
- * result is ready, so a failed or interrupted command leaves no empty folder.
+ * long run. It creates nothing, because writeResultFile creates the folder when
+ * the result is ready, so a failed or interrupted command leaves no empty folder.
  * `option` is the command-line option the error message names, with its
  * placeholder (`--out DIR`), and `given` the path the user gave, when that
  * is a file inside `folder`.
@@ -30,9 +30,8 @@ export function checkOutputFolder(folder: string, option = '--out DIR', given = 
 
 /** Returns the absolute path of `path` itself or of its nearest ancestor that exists. */
 function nearestExisting(path: string): string {
-  let current = resolve(path);
-  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
-  return current;
+  const missing = missingFolders(path);
+  return missing.length === 0 ? resolve(path) : dirname(missing[missing.length - 1]);
 }
 
 /**
@@ -85,7 +84,7 @@ export async function removeEmptyFolderOnFailure<T>(folder: string, work: () => 
         if (readdirSync(path).length > 0) return;
         rmdirSync(path);
       } catch {
-        // Not created yet, or no longer removable: leave it and its parents.
+        // Not created yet, or no longer removable, so leave it and its parents.
         return;
       }
     }

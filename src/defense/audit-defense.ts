@@ -17,7 +17,7 @@ import { takeTableRows } from './training-records.ts';
 const DEFENSE_TASK_MODULE = moduleUrl('./train-task.ts', import.meta.url);
 
 export interface AuditDefenseOptions extends Partial<DefenseOptions> {
-  /** Train ANN shadow models with the same regulariser, so that the shadows mimic the target's training as the attacker of Tonni et al. does. Default true. */
+  /** Regularised training of the ANN shadow models too, so that the shadows mimic the target's training as the attacker of Tonni et al. does. Default true. */
   shadows?: boolean;
 }
 
@@ -26,7 +26,7 @@ export interface AuditDefense {
   options: DefenseOptions;
   property: PropertyRegularizer;
   shadows: boolean;
-  /** 1 for a table row in g1, 0 for g0, one per row; null when the data has no fairness groups. */
+  /** Group of each table row: 1 for g1, 0 for g0. Null when the data has no fairness groups. */
   groups: Uint8Array | null;
 }
 

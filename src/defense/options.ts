@@ -32,7 +32,7 @@ export const PROPERTY_SYMBOLS: Record<PropertyRegularizer, string> = {
 };
 
 export interface DefenseOptions {
-  /** Default 'group-fairness'. */
+  /** Regulariser added to the loss. Default 'group-fairness'. */
   regularizer: Regularizer;
   /**
    * Weight λ of the penalty: λ·Σ_j|θ_j·r| for a property, λ·Σ_j|θ_j| for L1,
@@ -40,9 +40,9 @@ export interface DefenseOptions {
    * biases). Default: `defaultLambda` of the regulariser and variant.
    */
   lambda: number;
-  /** Default 'paper'. */
+  /** Variant of the property measurement, see VARIANTS. Default 'paper'. */
   variant: Variant;
-  /** l, the draws per measurement of r; r is the largest of their values. Default 5 (the paper's). */
+  /** l, the draws per measurement of r. The measured r is the largest of their values. Default 5 (the paper's). */
   draws: number;
   /** m, the training records per draw. Default 200, the ANN's minibatch size. */
   drawSize: number;
@@ -52,7 +52,7 @@ export interface DefenseOptions {
    * 'group-fairness' for none, L1 and L2.
    */
   monitor?: PropertyRegularizer;
-  /** Record pairs per draw for δ_i by the `paper` variant. Default 10,000; the `smooth` variant pairs each record of a draw with one other. */
+  /** Record pairs per draw for δ_i by the `paper` variant. Default 10,000. The `smooth` variant pairs each record of a draw with one other. */
   pairs: number;
   /** Equal-frequency bins of numeric features for I_X. Default 10. */
   bins: number;
@@ -106,7 +106,7 @@ function wholeNumber(value: number, minimum: number): boolean {
   return Number.isInteger(value) && value >= minimum;
 }
 
-/** Fills defaults and checks every option; a bad value is a MiascopeError naming it and the accepted set. */
+/** Fills defaults and checks every option. An invalid value raises a MiascopeError naming it and the accepted set. */
 export function resolveDefenseOptions(options: Partial<DefenseOptions>): DefenseOptions {
   const definedOptions = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<DefenseOptions>;
   const variant = definedOptions.variant ?? DEFENSE_DEFAULTS.variant;

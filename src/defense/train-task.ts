@@ -2,7 +2,7 @@ import type { Labels } from '../../engine/matrix.ts';
 import { backendByName, type BackendName } from '../../engine/backend/select.ts';
 import { MiascopeError } from '../errors.ts';
 import type { AnnOptions } from '../models/ann.ts';
-import { accuracy, type FitProgress } from '../models/classifier.ts';
+import { accuracy, argmaxRows, type FitProgress } from '../models/classifier.ts';
 import { toMatrix, type MatrixData, type TrainedModel } from '../models/train-task.ts';
 import type { DefenseOptions } from './options.ts';
 import { trainWithRegularizer, type DefenseRecord } from './train.ts';
@@ -43,13 +43,16 @@ export async function trainDefendedAndScore(
     backend: await backendByName(backend),
     onProgress: ({ epoch, epochs, loss }) => report({ epoch, epochs, loss }),
   });
+  // The ANN predicts the argmax of its posteriors, so one forward pass per split gives both.
+  const posteriorsMembers = await model.predictProba(members);
+  const posteriorsNonMembers = await model.predictProba(nonMembers);
   return {
     model: model.toJSON(),
     lossHistory: record.lossHistory,
-    trainAccuracy: accuracy(await model.predict(members), yMembers),
-    testAccuracy: accuracy(await model.predict(nonMembers), yNonMembers),
-    posteriorsMembers: await model.predictProba(members),
-    posteriorsNonMembers: await model.predictProba(nonMembers),
+    trainAccuracy: accuracy(argmaxRows(posteriorsMembers), yMembers),
+    testAccuracy: accuracy(argmaxRows(posteriorsNonMembers), yNonMembers),
+    posteriorsMembers,
+    posteriorsNonMembers,
     defense: record,
   };
 }

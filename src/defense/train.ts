@@ -53,7 +53,7 @@ export interface DefenseRecord {
    * e − 1. Units: share for δ_g, δ_p and δ_i, bits for I_X.
    */
   propertyHistory: number[];
-  /** `smooth` variant with a property regulariser: mean over the epoch's steps of the soft r in the penalty; null otherwise. */
+  /** Mean over each epoch's steps of the soft r in the penalty, for the `smooth` variant with a property regulariser. Null otherwise. */
   softPropertyHistory: number[] | null;
   /** Largest decrease of `propertyHistory` during training (Table 5's "Max Diff."). */
   maxDiff: number;
@@ -62,10 +62,10 @@ export interface DefenseRecord {
 }
 
 export interface RegularizedTrainingOptions {
-  /** Options of the network, over ANN_DEFAULTS; `seed` seeds the initial weights, the batch order and the draws. */
+  /** Options of the network, over ANN_DEFAULTS. `seed` seeds the initial weights, the batch order and the draws. */
   ann?: Partial<AnnOptions>;
   defense?: Partial<DefenseOptions>;
-  /** Backend of the training tensors; the returned model predicts on it too. Default: the CPU. */
+  /** Backend of the training tensors, on which the returned model predicts too. Default: the CPU. */
   backend?: Backend;
   onProgress?: (progress: FitProgress & { property: number }) => void;
 }

@@ -16,7 +16,7 @@ import { PROPERTY_SYMBOLS, type PropertyRegularizer } from './options.ts';
  */
 export interface TrainingRecords {
   features: Table;
-  /** 1 for a record in g1, 0 for g0; null when the data has no protected attribute. */
+  /** Group of each record: 1 for g1, 0 for g0. Null when the data has no protected attribute. */
   groups: Uint8Array | null;
 }
 
@@ -28,7 +28,7 @@ export interface PropertyContext {
   /** Training labels. */
   y: Labels;
   nClasses: number;
-  /** Features discretised for I_X, bins fit on all training records; null for the other properties. */
+  /** Features discretised for I_X, with bins fit on all training records. Null for the other properties. */
   discrete: DiscreteTable | null;
   /** Record pairs per draw for δ_i. */
   pairs: number;
@@ -44,7 +44,7 @@ export function takeTableRows(table: Table, rows: ArrayLike<number>): Table {
   return { columns, rows: rows.length };
 }
 
-/** Checks the training records against the property and prepares them; raises a MiascopeError when the property cannot be measured. */
+/** Checks the training records against the property and prepares them. Raises a MiascopeError when the property cannot be measured. */
 export function propertyContext(
   property: PropertyRegularizer,
   records: TrainingRecords,

@@ -6,6 +6,7 @@ import type { AuditResult, ModelSummary } from '../audit/types.ts';
 import { count, fixed, sentence, withInterval } from './format.ts';
 import { html, trusted, type Markup } from './markup.ts';
 import { histogramPlot, rocPlot } from './plots.ts';
+import { prefixIds } from './vega.ts';
 
 /** Names of the threshold attacks as the report prints them. */
 const METRIC_ATTACK_NAMES: Record<MetricAttackKind, string> = {
@@ -27,7 +28,7 @@ export function fprResolvable(maxFpr: number, nonMembers: number): boolean {
 
 /**
  * Explains, after a mark, the TPR columns at 1% and 0.1% FPR that the
- * evaluation's non-members cannot resolve; null when they resolve both.
+ * evaluation's non-members cannot resolve. Returns null when they resolve both.
  */
 export function lowFprNote(nonMembers: number): string | null {
   const unresolved = [
@@ -100,11 +101,6 @@ export function attacksSection(result: AuditResult): Markup {
   for balanced accuracy; AUC ± 1.96 standard errors of Hanley and McNeil. The advantage, max over thresholds of TPR − FPR, has no interval.
   The shadow-model attack predicts member at a score of at least its threshold, a probability; the threshold attacks' thresholds were fit on the shadow data.</p>
 </section>`;
-}
-
-/** Gives the ids of an inline SVG a prefix, so that the clip paths of several plots in one page do not collide. */
-function prefixIds(svg: string, prefix: string): string {
-  return svg.replace(/id="([^"]+)"/g, `id="${prefix}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`);
 }
 
 export async function plotsSection(result: AuditResult): Promise<Markup> {

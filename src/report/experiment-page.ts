@@ -8,6 +8,7 @@
 
 import { html, trusted, type Markup } from './markup.ts';
 import { renderReportPage } from './html.ts';
+import { prefixIds } from './vega.ts';
 
 /** A table of text cells. `pruned[i]` marks row i as a pruned point, drawn greyed. */
 export interface PageTable {
@@ -19,7 +20,7 @@ export interface PageTable {
 
 /** The results of one experiment on one dataset under one protocol. */
 export interface PageResult {
-  /** e.g. `adult, sound protocol`. */
+  /** Heading of the result, such as `adult, sound protocol`. */
   heading: string;
   /** Sentences under the heading: trials, trivial baseline, pruning rule. */
   notes: string[];
@@ -34,7 +35,7 @@ export interface PageResult {
 /** The protocols of one experiment on one dataset, side by side. */
 export interface PageComparison {
   dataset: string;
-  /** The protocols with results, which head the comparison; in the order of the table's columns. */
+  /** The protocols with results, which head the comparison, in the order of the table's columns. */
   protocols: string[];
   /** A sentence above the table, such as the trivial baselines of the protocols. */
   note?: string;
@@ -54,7 +55,7 @@ export interface ExperimentPage {
   subtitle: string;
   /** Sentences that explain how to read every table and plot. */
   reading: string[];
-  /** Header of the contents table; each row's first cell links to its experiment. */
+  /** Header of the contents table. Each row's first cell links to its experiment. */
   indexHeader: string[];
   /** One row per result of `experiments`, in order: the experiment's index and the cells after the first. */
   index: { experiment: number; cells: string[] }[];
@@ -170,11 +171,3 @@ function breakCamelCase(name: string): Markup {
   return html`${name.split(/(?<=[a-z0-9])(?=[A-Z])/).map((part, i) => (i === 0 ? html`${part}` : html`<wbr>${part}`))}`;
 }
 
-/**
- * Gives the ids of an inline SVG a prefix, so that the clip paths of several
- * plots in one page do not collide. `prefix` must be a valid id (letters,
- * digits and dashes).
- */
-export function prefixIds(svg: string, prefix: string): string {
-  return svg.replace(/ id="([^"]+)"/g, ` id="${prefix}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`);
-}

@@ -3,7 +3,7 @@
 import type { ConfidenceInterval } from '../attack/intervals.ts';
 import { html, type Markup } from './markup.ts';
 
-/** Formats a value with `digits` decimals; null, NaN and infinities (written as null in JSON) read `n/a`. */
+/** Formats a value with `digits` decimals. Null, NaN and infinities (written as null in JSON) read `n/a`. */
 export function fixed(value: number | null | undefined, digits = 4): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
@@ -44,4 +44,10 @@ export function positiveClassName(label: string): string {
 /** Capitalises the first letter of a sentence. */
 export function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Lays out rows as a plain-text table: the first column left-aligned, the others right-aligned, two spaces apart. */
+export function textTable(rows: string[][]): string {
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
+  return rows.map((row) => row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ')).join('\n');
 }

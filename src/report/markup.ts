@@ -35,7 +35,7 @@ function render(value: Interpolation): string {
   return escapeHtml(String(value));
 }
 
-/** Tagged template that escapes each interpolated value; arrays are joined, null and undefined are empty. */
+/** Builds Markup from a tagged template, escaping each interpolated value. Arrays are joined, and null and undefined render as nothing. */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Markup {
   let out = strings[0];
   for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];

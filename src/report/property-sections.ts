@@ -63,7 +63,7 @@ export function modelPropertiesSection(result: AuditResult): Markup {
 </section>`;
 }
 
-/** Flattens nested configuration into dotted keys; arrays and leaves are written as JSON. */
+/** Flattens nested configuration into dotted keys. Arrays and leaves are written as JSON. */
 function flatten(value: unknown, prefix: string, out: Array<[string, string]>): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [key, inner] of Object.entries(value)) flatten(inner, prefix === '' ? key : `${prefix}.${key}`, out);

@@ -29,7 +29,7 @@ export function readAttackAuc(auc: number, members: number, nonMembers: number):
 
 /**
  * Returns a sentence when the evaluation set is unbalanced and the attack's
- * accuracy is below the trivial accuracy of always answering the majority
+ * accuracy is below the trivial accuracy of always predicting the majority
  * side, else null.
  */
 export function readTrivialAccuracy(accuracy: number, trivialAccuracy: number): string | null {
