@@ -13,9 +13,10 @@ import type { ExperimentSpec, Point, Profile, Protocol } from './spec.ts';
 export const DEFAULT_PRUNE_THRESHOLD = 0.9;
 
 /**
- * `ok`; `pruned` when the point's mean target test accuracy is below the
- * threshold times the best point's (the model failed to train, so its attack
- * metrics mean little); `failed` when every trial raised a MiascopeError.
+ * Status of a grid point. `pruned` means the point's mean target test accuracy
+ * is below the threshold times the best point's: the model failed to train, so
+ * its attack metrics mean little. `failed` means every trial raised a
+ * MiascopeError. Every other point is `ok`.
  */
 export type PointStatus = 'ok' | 'pruned' | 'failed';
 
@@ -25,16 +26,16 @@ export interface PointSummary {
   /** Trials present in the results, ok or failed. */
   trials: number;
   /**
-   * Trials the profile runs at this point; more than `trials` when some are
-   * missing, e.g. a shard not merged. Never below `trials`, for results of a
-   * spec whose profile has since shrunk.
+   * Trials the profile runs at this point. It exceeds `trials` when some are
+   * missing (e.g. a shard not merged) and is never below `trials`, for results
+   * of a spec whose profile has since shrunk.
    */
   expectedTrials: number;
   failed: number;
   status: PointStatus;
   /** Distinct messages of the failed trials. */
   errors: string[];
-  /** Mean and 95% interval over the ok trials with a finite value, by metric or data field; absent when none has one. */
+  /** Mean and 95% interval over the ok trials with a finite value, by metric or data field. Absent when no trial has one. */
   values: Record<string, MeanInterval | undefined>;
 }
 
@@ -58,10 +59,13 @@ export interface ResultGroup {
   /**
    * Distinct per-point means of trivialAccuracy (the accuracy of always
    * predicting the majority membership), rounded to 3 decimals and sorted.
-   * One value unless the member rate varies across points; empty when no trial reports it.
+   * One value unless the member rate varies across points. Empty when no trial reports it.
    */
   trivialAccuracies: number[];
-  /** Best point's mean target test accuracy, the reference of pruning; null when no trial reports targetTestAccuracy or the spec turns pruning off. */
+  /**
+   * Best point's mean target test accuracy, the reference of pruning. Null when
+   * no trial reports targetTestAccuracy or the spec turns pruning off.
+   */
   bestTestAccuracy: number | null;
   pruneThreshold: number;
 }
@@ -125,16 +129,21 @@ function aggregateGroup(spec: ExperimentSpec, dataset: string, protocol: Protoco
     if (point.status === 'ok' && bestTestAccuracy !== null && mean !== undefined && mean < pruneThreshold * bestTestAccuracy) point.status = 'pruned';
   }
 
+  const pointsWithoutResults = settings.points.filter((_, pointIndex) => !byPoint.has(pointIndex)).length;
+  const expectedTrials = points.reduce((sum, point) => sum + point.expectedTrials, 0) + settings.trials * pointsWithoutResults;
+  const trivialMeans = points.map((point) => point.values.trivialAccuracy?.mean).filter((mean): mean is number => mean !== undefined);
+  const trivialAccuracies = [...new Set(trivialMeans.map((mean) => Math.round(1000 * mean) / 1000))].sort((a, b) => a - b);
+
   return {
     spec,
     dataset,
     protocol,
     profile,
-    expectedTrials: points.reduce((sum, point) => sum + point.expectedTrials, 0) + settings.trials * settings.points.filter((_, pointIndex) => !byPoint.has(pointIndex)).length,
+    expectedTrials,
     fields,
     points,
     records: ok,
-    trivialAccuracies: [...new Set(points.map((point) => point.values.trivialAccuracy?.mean).filter((mean): mean is number => mean !== undefined).map((mean) => Math.round(1000 * mean) / 1000))].sort((a, b) => a - b),
+    trivialAccuracies,
     bestTestAccuracy,
     pruneThreshold,
   };

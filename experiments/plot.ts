@@ -1,4 +1,5 @@
 import type { VegaLiteSpec } from '../src/report/vega.ts';
+import type { MeanInterval } from '../src/stats/index.ts';
 import { trialValue, type CorrelationGroup, type PointSummary, type ResultGroup } from './aggregate.ts';
 import type { Value } from './spec.ts';
 
@@ -12,6 +13,7 @@ import type { Value } from './spec.ts';
  * and AUC is plotted beside accuracy.
  */
 
+const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const PANEL_WIDTH = 220;
 const PANEL_HEIGHT = 160;
 const PANEL_COLUMNS = 3;
@@ -35,12 +37,12 @@ export function plottedMetrics(group: ResultGroup): string[] {
   return metrics.filter((name) => group.points.some((point) => point.values[name] !== undefined));
 }
 
-/** Tells whether the trivial baseline applies to `metric`: attack accuracies over the whole evaluation set, not balanced ones. */
+/** Returns whether the trivial baseline applies to `metric`: attack accuracies over the whole evaluation set, not balanced ones. */
 function isAttackAccuracy(metric: string): boolean {
   return /^attackAccuracy|AttackAccuracy$/.test(metric) && !/Balanced/.test(metric);
 }
 
-/** Tells whether `metric` has a chance level of 0.5 whatever the member rate (AUC, balanced accuracy). */
+/** Returns whether `metric` has a chance level of 0.5 whatever the member rate (AUC, balanced accuracy). */
 function hasChanceHalf(metric: string): boolean {
   return /Auc$|^attackAuc|BalancedAccuracy/.test(metric);
 }
@@ -58,9 +60,9 @@ export function groupTitle(group: ResultGroup, plotted: readonly string[]): { te
 }
 
 /**
- * Reference lines of a panel: the trivial baseline on attack accuracy, chance
- * 0.5 on AUC and balanced accuracy. `axis` is the axis that shows `metric`;
- * the lines are horizontal on `y` and vertical on `x`.
+ * Builds the reference lines of a panel: the trivial baseline on attack
+ * accuracy, chance 0.5 on AUC and balanced accuracy. `axis` is the axis that
+ * shows `metric`. The lines are horizontal on `y` and vertical on `x`.
  */
 function referenceLayers(group: ResultGroup, metric: string, axis: 'x' | 'y' = 'y'): VegaLiteSpec[] {
   const lines: { value: number; label: string; color: string }[] = [];
@@ -109,7 +111,7 @@ export interface SweepOptions {
 }
 
 /**
- * Mean ± 95% interval of each metric against the view's `x`, one line per
+ * Plots the mean ± 95% interval of each metric against the view's `x`, one line per
  * `series` value. With a `facet`, each metric gets one panel per facet value
  * (a row of panels per metric), each with its own x scale over that value's points.
  */
@@ -124,7 +126,7 @@ export function sweepPlot(group: ResultGroup, options: SweepOptions): VegaLiteSp
       return sweepPanel(group, points, metric, x, axisEncoding('x', xTitle, points.map((point) => point.point[x] ?? null), xScale), series);
     }),
   );
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: groupTitle(group, metrics), concat: panels, columns: facet === undefined ? PANEL_COLUMNS : facetValues.length };
+  return { $schema: VEGA_LITE_SCHEMA, title: groupTitle(group, metrics), concat: panels, columns: facet === undefined ? PANEL_COLUMNS : facetValues.length };
 }
 
 /** Builds one panel of a sweep: error bars, the line of means per series, and the means as dots, pruned points faded. */
@@ -132,7 +134,7 @@ function sweepPanel(group: ResultGroup, points: readonly PointSummary[], metric:
   const rows = points.flatMap((point) => {
     const value = point.values[metric];
     if (value === undefined) return [];
-    const halfWidth = Number.isFinite(value.halfWidth) ? value.halfWidth : 0;
+    const halfWidth = finiteHalfWidth(value);
     return [
       {
         x: point.point[x] ?? null,
@@ -185,11 +187,11 @@ export function scatterPlot(group: ResultGroup, x: string): VegaLiteSpec {
       },
     ]);
   });
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: groupTitle(group, metrics), concat: panels, columns: PANEL_COLUMNS };
+  return { $schema: VEGA_LITE_SCHEMA, title: groupTitle(group, metrics), concat: panels, columns: PANEL_COLUMNS };
 }
 
 /**
- * Mean `y` against mean `x`, one point per grid point with its 95% interval
+ * Plots mean `y` against mean `x`, one point per grid point with its 95% interval
  * on both axes, coloured by `series`, the points of a series joined in grid
  * order (λ order in Table 5 of Tonni et al. (2020)). Pruned points are faded.
  */
@@ -199,8 +201,8 @@ export function tradeoffPlot(group: ResultGroup, x: string, y: string, series: s
     const xValue = point.values[x];
     const yValue = point.values[y];
     if (xValue === undefined || yValue === undefined) return [];
-    const xHalf = Number.isFinite(xValue.halfWidth) ? xValue.halfWidth : 0;
-    const yHalf = Number.isFinite(yValue.halfWidth) ? yValue.halfWidth : 0;
+    const xHalf = finiteHalfWidth(xValue);
+    const yHalf = finiteHalfWidth(yValue);
     return [
       {
         series: String(point.point[series]),
@@ -220,7 +222,7 @@ export function tradeoffPlot(group: ResultGroup, x: string, y: string, series: s
   const color = { field: 'series', type: 'nominal', title: series, sort: seriesValues };
   const opacity = { condition: { test: 'datum.faded', value: 0.3 }, value: 1 };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: groupTitle(group, [x, y]),
     width: TRADEOFF_WIDTH,
     height: TRADEOFF_HEIGHT,
@@ -236,7 +238,7 @@ export function tradeoffPlot(group: ResultGroup, x: string, y: string, series: s
 }
 
 /**
- * Mean `value` over the grid of settings `x` × `y`, beside the same grid of
+ * Plots mean `value` over the grid of settings `x` × `y`, beside the same grid of
  * attack AUC. An accuracy grid's colour scale is centred on the trivial
  * baseline, so cells below it read as the other hue.
  */
@@ -267,10 +269,10 @@ export function heatmapPlot(group: ResultGroup, x: string, y: string, value: str
       ],
     };
   });
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: groupTitle(group, metrics), hconcat: panels, resolve: { scale: { color: 'independent' } } };
+  return { $schema: VEGA_LITE_SCHEMA, title: groupTitle(group, metrics), hconcat: panels, resolve: { scale: { color: 'independent' } } };
 }
 
-/** Pearson's and Spearman's r of every pair, as a coloured table with the coefficients written in. */
+/** Plots Pearson's and Spearman's r of every pair as a coloured table with the coefficients written in. */
 export function correlationPlot(group: CorrelationGroup): VegaLiteSpec {
   const rows = group.rows.flatMap((row) =>
     (['pearson', 'spearman'] as const).map((kind) => {
@@ -284,7 +286,7 @@ export function correlationPlot(group: CorrelationGroup): VegaLiteSpec {
     }),
   );
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: { text: group.spec.title, subtitle: [`${group.dataset}, ${group.protocol} protocol; pooled: ${group.pooled.join(', ')}`] },
     width: 260,
     height: 20 * group.rows.length,
@@ -295,6 +297,11 @@ export function correlationPlot(group: CorrelationGroup): VegaLiteSpec {
       { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'label' } } },
     ],
   };
+}
+
+/** Returns the half width of an interval, or 0 when one trial leaves it undefined, so the error bar collapses to the mean. */
+function finiteHalfWidth(value: MeanInterval): number {
+  return Number.isFinite(value.halfWidth) ? value.halfWidth : 0;
 }
 
 /** Formats the trivial baseline levels, e.g. `0.750`, or `0.500 / 0.750 (varies by point)`. */

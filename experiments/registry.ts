@@ -42,14 +42,14 @@ export const EXPERIMENTS: readonly ExperimentSpec[] = [
 /**
  * Environment variable naming extra spec modules, separated like PATH
  * (`:` on POSIX, `;` on Windows). Each module's default export is an
- * ExperimentSpec or an array of them; they join the list after the paper's
+ * ExperimentSpec or an array of them, and they join the list after the paper's
  * experiments. Worker threads inherit the variable, so they find the same specs.
  */
 export const EXPERIMENT_MODULES_VARIABLE = 'MIASCOPE_EXPERIMENT_MODULES';
 
 let loaded: Promise<ExperimentSpec[]> | undefined;
 
-/** Returns the paper's experiments followed by those of the modules named by MIASCOPE_EXPERIMENT_MODULES. */
+/** Loads, once per thread, the paper's experiments followed by those of the modules named by MIASCOPE_EXPERIMENT_MODULES. */
 export function loadExperiments(): Promise<ExperimentSpec[]> {
   loaded ??= loadWithExtraModules();
   return loaded;
@@ -63,7 +63,7 @@ async function loadWithExtraModules(): Promise<ExperimentSpec[]> {
     try {
       exported = (await import(pathToFileURL(resolve(path)).href)).default;
     } catch (error) {
-      throw new MiascopeError(`cannot load experiment module ${path} named by ${EXPERIMENT_MODULES_VARIABLE}: ${(error as Error).message}`);
+      throw new MiascopeError(`failed to load experiment module ${path} named by ${EXPERIMENT_MODULES_VARIABLE}: ${(error as Error).message}; check the path and the module's imports`);
     }
     const extra = Array.isArray(exported) ? exported : [exported];
     for (const spec of extra) {
@@ -75,7 +75,7 @@ async function loadWithExtraModules(): Promise<ExperimentSpec[]> {
   }
   const seen = new Set<string>();
   for (const spec of specs) {
-    if (seen.has(spec.id)) throw new MiascopeError(`two experiments have the id ${JSON.stringify(spec.id)}; give each spec its own id`);
+    if (seen.has(spec.id)) throw new MiascopeError(`duplicate experiment id ${JSON.stringify(spec.id)}: give each spec its own id`);
     seen.add(spec.id);
   }
   return specs;

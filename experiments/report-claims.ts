@@ -2,7 +2,7 @@ import type { CorrelationGroup, ResultGroup } from './aggregate.ts';
 import { formatTrivial } from './plot.ts';
 import { formatInterval, markdownTable } from './report-format.ts';
 import type { TableData } from './report-tables.ts';
-import type { ExperimentSpec, Point, Protocol } from './spec.ts';
+import { PROTOCOLS, type ExperimentSpec, type Point } from './spec.ts';
 
 /**
  * OUT/claims.md: for each experiment and dataset, the paper's claim and the
@@ -12,7 +12,6 @@ import type { ExperimentSpec, Point, Protocol } from './spec.ts';
  * and fails under the sound one, or the reverse.
  */
 
-const PROTOCOLS: readonly Protocol[] = ['sound', 'paper'];
 const COLUMNS = ['attackAccuracy', 'attackAuc', 'targetTestAccuracy'];
 
 function pointLabel(point: Point): string {
@@ -43,11 +42,7 @@ export function claimsComparison(groups: readonly ResultGroup[]): { baselines: s
     }
     return cells;
   });
-  const baselines = protocols
-    .map((protocol) => {
-      return `${protocol}: ${formatTrivial(byProtocol.get(protocol)!.trivialAccuracies)}`;
-    })
-    .join(', ');
+  const baselines = protocols.map((protocol) => `${protocol}: ${formatTrivial(byProtocol.get(protocol)!.trivialAccuracies)}`).join(', ');
   return { baselines, table: { header, rows } };
 }
 

@@ -2,7 +2,7 @@ import { renderExperimentPage, type ExperimentPage, type PageExperiment, type Pa
 import type { CorrelationGroup, ResultGroup } from './aggregate.ts';
 import { claimsComparison, correlationComparison } from './report-claims.ts';
 import { correlationIndexCells, correlationNote, correlationTableData, failureLines, groupNotes, heatmapTables, indexCells, INDEX_HEADER, pointTableData, trialCounts } from './report-tables.ts';
-import type { ExperimentSpec } from './spec.ts';
+import { PROTOCOLS, type ExperimentSpec } from './spec.ts';
 
 /**
  * The HTML page of a results folder: per experiment its claim, the protocols
@@ -70,7 +70,7 @@ export function htmlReport(input: HtmlReportInput): string {
     indexHeader: INDEX_HEADER,
     index,
     experiments,
-    footer: `Written from ${input.source}/results.jsonl. The CSV, Markdown and SVG files of each experiment, beside this page, hold the same values.`,
+    footer: `Written from ${input.source}/results.jsonl. The CSV, Markdown and SVG files of each experiment, beside this page, contain the same values.`,
   });
 }
 
@@ -78,10 +78,10 @@ function datasetsOf(groups: readonly { dataset: string }[]): string[] {
   return [...new Set(groups.map((group) => group.dataset))];
 }
 
-/** Protocols of `groups`, sound before paper, the column order of the claims tables. */
+/** Returns the protocols of `groups` in PROTOCOLS order, the column order of the claims tables. */
 function protocolsOf(groups: readonly { protocol: string }[]): string[] {
   const present = new Set(groups.map((group) => group.protocol));
-  return ['sound', 'paper'].filter((protocol) => present.has(protocol));
+  return PROTOCOLS.filter((protocol) => present.has(protocol));
 }
 
 function list(values: string[]): string {

@@ -7,7 +7,7 @@ import { formatInterval } from './report-format.ts';
  * Markdown files and the HTML page so that both show the same numbers.
  */
 
-/** A table's header and rows of text cells; `pruned[i]` marks row i as a pruned point. */
+/** Table of text cells with its header. `pruned[i]` marks row i as a pruned point. */
 export interface TableData {
   header: string[];
   rows: string[][];
@@ -26,7 +26,7 @@ export function trialCounts(group: ResultGroup): { trials: number; failed: numbe
   return { trials, failed, expected: group.expectedTrials };
 }
 
-/** Writes the sentences under a group's heading: what was run, the trivial baseline and the pruning rule. */
+/** Builds the sentences under a group's heading: what was run, the trivial baseline and the pruning rule. */
 export function groupNotes(group: ResultGroup): string[] {
   const { trials, failed, expected } = trialCounts(group);
   const missing = trials < expected ? `; the profile runs ${expected}, so ${expected - trials} are missing (a shard not merged or a run not finished)` : '';
@@ -85,7 +85,7 @@ export function heatmapTables(group: ResultGroup): (TableData & { caption: strin
   return tables;
 }
 
-/** Writes the note under a correlation group's heading: what was pooled and how p is computed. */
+/** Builds the note under a correlation group's heading: what was pooled and how p is computed. */
 export function correlationNote(group: CorrelationGroup): string {
   return (
     `Dataset ${group.dataset}, ${group.protocol} protocol. Pooled trials of ${group.pooled.join(', ')}` +

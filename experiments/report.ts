@@ -39,7 +39,7 @@ import type { ExperimentSpec, Value } from './spec.ts';
 export interface ReportOptions extends AggregateOptions {
   /** Experiments to write files for. Default: every experiment with results, and every pooling one whose pools have results. */
   experiments?: readonly string[];
-  /** Also render the HTML page of the same experiments (see report-html.ts); `source` names the results folder on the page. */
+  /** Request to also render the HTML page of the same experiments (see report-html.ts). `source` names the results folder on the page. */
   html?: { source: string };
 }
 
@@ -52,6 +52,7 @@ export interface ReportSummary {
   html?: string;
 }
 
+/** Aggregates `records` and writes the report files of the selected experiments to `out`, index.md last. */
 export async function writeReport(out: string, records: readonly TrialRecord[], specs: readonly ExperimentSpec[], options: ReportOptions = {}): Promise<ReportSummary> {
   const groups = aggregateResults(records, specs, options);
   const correlations = specs.filter((spec) => spec.pools !== undefined).flatMap((spec) => correlateResults(spec, groups));

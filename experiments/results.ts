@@ -17,15 +17,15 @@ export const RESULTS_FILE = 'results.jsonl';
 
 /**
  * `ok`, or `failed` when the trial raised a MiascopeError (an impossible
- * configuration, a diverging fit); `error` then contains its message. Pruning
- * is decided per point when results are aggregated, not per line.
+ * configuration, a diverging fit), and then `error` contains its message.
+ * Pruning is decided per point when results are aggregated, not per line.
  */
 export type TrialStatus = 'ok' | 'failed';
 
 /** One line of results.jsonl: the planned trial and what running it produced. */
 export interface TrialRecord extends PlannedTrial {
   status: TrialStatus;
-  /** The MiascopeError's message of a failed trial; absent when ok. */
+  /** Message of the MiascopeError of a failed trial. Absent when ok. */
   error?: string;
   /** Empty for a failed trial. Non-finite values are stored as null. */
   metrics: Record<string, number | null>;
@@ -73,7 +73,7 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** Tells whether two records of the same trial agree on everything but `seconds`. */
+/** Returns whether two records of the same trial agree on everything but `seconds`. */
 export function sameResult(a: TrialRecord, b: TrialRecord): boolean {
   return formatRecord({ ...a, seconds: 0 }) === formatRecord({ ...b, seconds: 0 });
 }
@@ -99,7 +99,7 @@ export function readResults(folder: string): ResultsFile {
     bytes = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], tornBytes: 0, completeBytes: 0 };
-    throw new MiascopeError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new MiascopeError(`failed to read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the folder's permissions`);
   }
   const completeBytes = bytes.lastIndexOf(0x0a) + 1;
   const lines = bytes.subarray(0, completeBytes).toString('utf8').split('\n');
@@ -217,14 +217,14 @@ export function writeFileAtomic(path: string, content: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new MiascopeError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
+    throw new MiascopeError(`failed to write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
   }
 }
 
 /**
- * Joins the results.jsonl files of `shardFolders` (and of `out`, if it holds
+ * Joins the results.jsonl files of `shardFolders` (and of `out`, if it contains
  * one) into `out/results.jsonl` in canonical order. A trial present in
- * several files must have the same result in each; a torn last line of a
+ * several files must have the same result in each. A torn last line of a
  * killed shard is left out. Returns the number of trials written.
  */
 export function mergeResults(out: string, shardFolders: readonly string[]): number {
@@ -242,7 +242,7 @@ export function mergeResults(out: string, shardFolders: readonly string[]): numb
         byKey.set(key, { record, source: folder });
       } else if (!sameResult(earlier.record, record)) {
         throw new MiascopeError(
-          `${earlier.source} and ${folder} hold different results for trial ${record.trial} of ${record.experiment} on ${record.dataset} ` +
+          `${earlier.source} and ${folder} contain different results for trial ${record.trial} of ${record.experiment} on ${record.dataset} ` +
             `(${record.protocol} protocol, point ${JSON.stringify(record.point)}); they come from different code or settings, so merge shards of one run only`,
         );
       }

@@ -19,7 +19,7 @@ import { expandTrials, selectShard, trialKey, type PlannedTrial, type Shard } fr
  */
 
 export interface RunExperimentsOptions {
-  /** Specs to run, in run order; each must be found by id through the registry. Specs with `pools` have no trials. */
+  /** Specs to run, in run order. The registry must find each by id. Specs with `pools` have no trials. */
   experiments: readonly ExperimentSpec[];
   profile: Profile;
   protocol: Protocol;
@@ -30,16 +30,16 @@ export interface RunExperimentsOptions {
   /** Worker threads. Default: the number of CPU cores. 1 runs the trials on the calling thread. */
   workers?: number;
   /**
-   * Where the trials' ANN target and shadow models train. Default `cpu`, so that
+   * Device on which the trials' ANN target and shadow models train. Default `cpu`, so that
    * results do not depend on the machine. With `webgpu` every worker thread opens a
    * WebGPU device of its own, because Dawn's Node bindings do not share one across threads.
    */
   backend?: BackendChoice;
-  /** Receives the line naming the adapter when the backend choice probed one; the library itself prints nothing. */
+  /** Callback that receives the line naming the adapter when the backend choice probed one. The library itself prints nothing. */
   onLog?: (message: string) => void;
   /** Run only this shard of the trial list. */
   shard?: Shard;
-  /** Output folder; results.jsonl goes there. */
+  /** Output folder, which receives results.jsonl. */
   out: string;
   /** Called once before the first trial and after each finished trial. */
   onProgress?: (progress: RunProgress) => void;
@@ -67,9 +67,10 @@ export interface RunSummary {
 
 const DATASET_NAMES = ['adult', 'texas', 'purchase'];
 const EXTERNAL_FILE_STEMS: Record<string, string> = { texas: 'Texas', purchase: 'Purchase' };
-/** The file that marks an output folder as in use by a run; it contains `<pid> <hostname>`. */
+/** File that marks an output folder as in use by a run. It contains `<pid> <hostname>`. */
 export const LOCK_FILE = '.miascope-run.lock';
 
+/** Runs the pending trials of `options.experiments` into `options.out`, holding the folder's lock throughout. */
 export async function runExperiments(options: RunExperimentsOptions): Promise<RunSummary> {
   const planned = selectShard(expandTrials(options.experiments, options.profile, options.protocol, options.datasets), options.shard);
   const backend = options.backend ?? 'cpu';
@@ -83,7 +84,7 @@ export async function runExperiments(options: RunExperimentsOptions): Promise<Ru
   try {
     mkdirSync(options.out, { recursive: true });
   } catch (error) {
-    throw new MiascopeError(`cannot create output folder ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
+    throw new MiascopeError(`failed to create output folder ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
   }
   const releaseLock = acquireLock(options.out);
   try {
@@ -101,7 +102,7 @@ export async function runExperiments(options: RunExperimentsOptions): Promise<Ru
     options.onProgress?.({ ...progress });
 
     if (pending.length === 0) {
-      // Nothing to append; a run killed after its last trial may still have left the file out of canonical order.
+      // Nothing to append, but a run killed after its last trial may have left the file out of canonical order.
       if (!isCanonical(file.records)) writeCanonicalResults(options.out, file.records);
       return { planned: planned.length, skipped: progress.skipped, ran: 0, failed: 0, records: [...file.records].sort(compareRecords) };
     }
@@ -171,12 +172,12 @@ function locateDataset(dataset: string, dataDir: string | undefined): DatasetOpt
   const folder = dataDir ?? process.env[DATA_DIR_VARIABLE];
   if (folder === undefined || folder === '') {
     throw new MiascopeError(
-      `${dataset} needs its data file, which miascope does not ship; give the folder holding ${stem}.csv or ${stem}.tar.gz with --data-path DIR or ${DATA_DIR_VARIABLE}`,
+      `missing data folder for ${dataset}: miascope does not ship its data file, so give the folder containing ${stem}.csv or ${stem}.tar.gz with --data-path DIR or ${DATA_DIR_VARIABLE}`,
     );
   }
   const candidates = [`${stem}.csv`, `${stem}.tar.gz`].map((name) => join(folder, name));
   const path = candidates.find((candidate) => statSync(candidate, { throwIfNoEntry: false })?.isFile());
-  if (path === undefined) throw new MiascopeError(`${dataset} data file not found: neither ${candidates.join(' nor ')} exists; give the folder holding it with --data-path DIR`);
+  if (path === undefined) throw new MiascopeError(`${dataset} data file not found: neither ${candidates.join(' nor ')} exists; give the folder containing it with --data-path DIR`);
   return { path };
 }
 
@@ -218,7 +219,7 @@ function acquireLock(out: string): () => void {
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new MiascopeError(`cannot write to output folder ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
+        throw new MiascopeError(`failed to write to output folder ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (choose a writable folder with --out DIR)`);
       }
     }
     const [pid, host] = readFileSync(path, 'utf8').split(' ');
@@ -229,7 +230,7 @@ function acquireLock(out: string): () => void {
     }
     rmSync(path, { force: true });
   }
-  throw new MiascopeError(`cannot lock output folder ${out}: ${path} keeps reappearing; is another run starting there?`);
+  throw new MiascopeError(`failed to lock output folder ${out}: ${path} keeps reappearing, so another run may be starting there; wait for it or give this run another --out`);
 }
 
 function isAlive(pid: number): boolean {

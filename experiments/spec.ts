@@ -5,15 +5,21 @@ import type { BackendChoice } from '../src/models/backend-choice.ts';
  * The shape of an experiment: one spec per figure or table of Tonni et al.,
  * "Data and Model Dependencies of Membership Inference Attack" (2020). A spec
  * is data (the grid, the trials per point, the datasets of each profile) plus
- * a trial function; the runner expands it into trials, seeds them, runs them
+ * a trial function. The runner expands it into trials, seeds them, runs them
  * on worker threads and appends each result to results.jsonl.
  */
 
 /** `quick`: few trials and small sizes, minutes on two cores. `paper`: the paper's grid and trial counts. */
 export type Profile = 'quick' | 'paper';
 
-/** `sound` (the default) or `paper` (the authors' published code); see the protocol table of the docs. */
+/** `sound` (the default) or `paper` (the authors' published code). The protocol table of the docs lists the differences. */
 export type Protocol = 'sound' | 'paper';
+
+/** Every profile, quick first. */
+export const PROFILES: readonly Profile[] = ['quick', 'paper'];
+
+/** Every protocol, sound first, the column order of the reports' side-by-side tables. */
+export const PROTOCOLS: readonly Protocol[] = ['sound', 'paper'];
 
 export type Value = string | number | boolean | null;
 
@@ -31,12 +37,12 @@ export interface ProfileSettings {
   settings: Record<string, Value>;
 }
 
-/** Everything that decides a trial's result; the runner builds it, the trial function reads it. */
+/** Everything that decides a trial's result. The runner builds it and the trial function reads it. */
 export interface TrialInput {
   experiment: string;
   /** `adult`, `texas`, `purchase` or a CSV path. */
   dataset: string;
-  /** Where Texas and Purchase are read from, label column of a CSV, and the like. */
+  /** Loader options: the folder of Texas and Purchase, the label column of a CSV, and the like. */
   datasetOptions: DatasetOptions;
   protocol: Protocol;
   profile: Profile;
@@ -47,19 +53,19 @@ export interface TrialInput {
   seed: number;
   settings: Record<string, Value>;
   /**
-   * Where the trial's ANN target and shadow models train (see `AuditOptions.backend`). Not part of the
-   * trial's key or seed; absent means `cpu`, so that a results file does not depend on the machine.
+   * Device on which the trial's ANN target and shadow models train (see `AuditOptions.backend`). It is not
+   * part of the trial's key or seed. Absent means `cpu`, so that a results file does not depend on the machine.
    */
   backend?: BackendChoice;
 }
 
 /**
- * What a trial measured, flat so that it aggregates and prints as columns.
- * Names in camelCase; probabilities and accuracies in [0, 1], entropies in
+ * Measurements of a trial, flat so that they aggregate and print as columns.
+ * Names are camelCase. Probabilities and accuracies are in [0, 1], entropies in
  * bits, I_X and δ_mi in the unit their property reports. Every trial that
  * trains a target reports at least `targetTrainAccuracy`, `targetTestAccuracy`,
  * `attackAccuracy`, `attackBalancedAccuracy`, `attackAuc`, `attackTprAt1Fpr`,
- * `attackAdvantage` and `trivialAccuracy`; null marks a value the trial could
+ * `attackAdvantage` and `trivialAccuracy`. Null marks a value the trial could
  * not define (for example a fairness gap with an empty group).
  */
 export interface TrialOutput {
@@ -68,7 +74,7 @@ export interface TrialOutput {
   data?: Record<string, Value>;
 }
 
-/** How the report shows an experiment's aggregated results. */
+/** Kind of plot in which the report shows an experiment's aggregated results. */
 export type ExperimentView =
   /**
    * Mean and 95% interval of each metric against a varied setting `x`, one
@@ -98,12 +104,12 @@ export interface ExperimentSpec {
   /** The paper's claim this experiment tests, in one sentence. */
   claim: string;
   profiles: Record<Profile, ProfileSettings>;
-  /** Metrics the report plots and tabulates, in order; the first is the headline. */
+  /** Metrics the report plots and tabulates, in order. The first is the headline. */
   metrics: string[];
   view: ExperimentView;
   /** Runs one trial. Must depend only on its input, so results match whatever the worker count or sharding. */
   run(input: TrialInput): Promise<TrialOutput>;
-  /** Experiments whose results this one pools instead of running trials of its own (table4). */
+  /** Ids of the experiments whose results this one pools instead of running trials of its own (table4). */
   pools?: string[];
   /**
    * Whether the report marks points whose mean target test accuracy is below

@@ -7,13 +7,13 @@ import { usedWebGpu } from './trial.ts';
 import type { PlannedTrial } from './trials.ts';
 
 /**
- * Runs one planned trial and returns its results line. Runs on a worker
- * thread (it is the task function of the runner's pool) or inline: the spec
- * is found by id through the registry, so a worker imports the same spec
- * module as the main thread. A MiascopeError of the trial becomes a `failed`
- * record; any other error is a bug and propagates. A trial whose ANNs trained
- * on WebGPU gets `backend: 'webgpu'` in its data; a CPU trial's line is the
- * same as without a backend choice.
+ * Runs one planned trial and returns its results line, on a worker thread
+ * (as the task function of the runner's pool) or inline. The registry finds
+ * the spec by id, so a worker imports the same spec module as the main thread.
+ * A MiascopeError of the trial becomes a `failed` record, and any other error
+ * is a bug and propagates. A trial whose ANNs trained on WebGPU gets
+ * `backend: 'webgpu'` in its data, and a CPU trial's line is the same as
+ * without a backend choice.
  */
 export async function runPlannedTrial(planned: PlannedTrial, input: Pick<TrialInput, 'datasetOptions' | 'backend'>): Promise<TrialRecord> {
   const spec = await findExperiment(planned.experiment);
@@ -51,7 +51,7 @@ export async function runPlannedTrial(planned: PlannedTrial, input: Pick<TrialIn
   }
 }
 
-/** JSON has no NaN or infinity; store them as null, the mark of an undefined value. */
+/** Replaces NaN and infinities, which JSON cannot encode, by null, the mark of an undefined value. */
 function finiteOrNull(metrics: Record<string, number | null>): Record<string, number | null> {
   const stored: Record<string, number | null> = {};
   for (const [name, value] of Object.entries(metrics)) stored[name] = typeof value === 'number' && Number.isFinite(value) ? value : null;

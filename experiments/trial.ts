@@ -36,7 +36,7 @@ export function usedWebGpu(input: TrialInput): boolean {
   return trainedOnWebGpu.has(input);
 }
 
-/** Loaded datasets by name and options: a worker runs many trials on one dataset, and loading Adult takes about half a second. */
+/** Cache of loaded datasets by name and options, because a worker runs many trials on one dataset and loading Adult takes about half a second. */
 const loaded = new Map<string, Dataset>();
 
 /** Returns the trial's dataset, loaded once per worker. Loading is deterministic, so sharing it keeps trials pure. */
@@ -59,7 +59,7 @@ export function setting(input: TrialInput, name: string): Value | undefined {
 export function numberSetting(input: TrialInput, name: string): number {
   const value = setting(input, name);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new MiascopeError(`${input.experiment}: setting ${name} is ${JSON.stringify(value)}; give a number in the point or the profile settings`);
+    throw new MiascopeError(`${input.experiment}: invalid setting ${name}: ${JSON.stringify(value)} is not a finite number; give a number in the point or the profile settings`);
   }
   return value;
 }
@@ -184,9 +184,9 @@ export function randomFeatures(dataset: Dataset, count: number, seed: number): s
 }
 
 /**
- * The trial function of a spec that pools the results of `pools` (table4):
- * it has no trials, and the runner's report computes its correlations, so
- * running one is a mistake that raises a MiascopeError.
+ * Returns the trial function of a spec that pools the results of `pools`
+ * (table4). Such a spec has no trials, and the runner's report computes its
+ * correlations, so running one rejects with a MiascopeError.
  */
 export function pooledTrial(id: string, pools: readonly string[]): (input: TrialInput) => Promise<TrialOutput> {
   return () =>

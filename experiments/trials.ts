@@ -64,7 +64,7 @@ export function trialKey(trial: { experiment: string; dataset: string; protocol:
   return JSON.stringify([trial.experiment, trial.dataset, trial.protocol, trial.profile, canonicalPoint(trial.point), trial.trial]);
 }
 
-/** `point` as an array of [key, value] pairs sorted by key, so that key order never changes a seed or a key. */
+/** Returns `point` as [key, value] pairs sorted by key, so that key order never changes a seed or a key. */
 function canonicalPoint(point: Point): [string, Point[string]][] {
   return Object.keys(point)
     .sort()
@@ -90,7 +90,7 @@ export function incompleteGroups(records: readonly TrialKeyFields[], specs: read
     const [experiment, dataset, protocol, profile] = JSON.parse(group) as [string, string, Protocol, Profile];
     const spec = specs.find((candidate) => candidate.id === experiment);
     if (spec === undefined || spec.pools !== undefined) continue;
-    // The trials of one dataset; the profile's dataset list does not matter for a group that has one.
+    // Counts the trials of this group's dataset only, because the profile's dataset list does not apply to a group.
     const planned = expandTrials([spec], profile, protocol, [dataset]).length;
     if (keys.size < planned) lines.push(`${experiment} ${dataset} ${protocol}: ${keys.size} of ${planned} trials`);
   }
@@ -110,7 +110,7 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** The trials of `trials` (in run order) that shard `shard` runs: every count-th one, starting at index − 1. */
+/** Selects the trials of `trials` (in run order) that shard `shard` runs: every count-th one, starting at index − 1. */
 export function selectShard<T>(trials: readonly T[], shard: Shard | undefined): T[] {
   if (shard === undefined) return [...trials];
   return trials.filter((_, position) => position % shard.count === shard.index - 1);

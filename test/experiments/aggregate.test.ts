@@ -116,7 +116,7 @@ test('correlations pool other experiments', () => {
   pooling.pools = ['a', 'b'];
   const a = spec('a', { kind: 'scatter', x: 'classBalance' }, ['attackAccuracy']);
   const b = spec('b', { kind: 'scatter', x: 'classBalance' }, ['attackAccuracy']);
-  // fairness = 1 − 2·classBalance exactly, so r = −1; entropy is 1, 2, 3, 4 against balance 10, 20, 40, 30.
+  // Fairness = 1 − 2·classBalance exactly, so r = −1. Entropy is 1, 2, 3, 4 against balance 10, 20, 40, 30.
   const records = [
     record('a', 0, { classBalance: 10 }, 0, { fairness: 1 - 20, entropy: 1 }),
     record('a', 1, { classBalance: 20 }, 0, { fairness: 1 - 40, entropy: 2 }),
@@ -136,7 +136,7 @@ test('correlations pool other experiments', () => {
   assert.ok(Math.abs(fairnessEntropy.spearman!.r + 0.8) < 1e-12);
 });
 
-test('report writes files per dataset and protocol', async () => {
+test('report files per dataset and protocol', async () => {
   const out = mkdtempSync(join(tmpdir(), 'miascope-report-'));
   const summary = await writeReport(out, SWEEP_RECORDS, [SWEEP]);
   assert.equal(

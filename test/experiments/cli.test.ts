@@ -24,7 +24,7 @@ test('run help lists options', () => {
 test('list shows trials per profile', () => {
   const run = miascope('experiment', 'list');
   assert.is(run.code, 0);
-  // Quick: 4 points × 3 trials × 1 dataset; paper: 3 points × 5 trials × 1 dataset.
+  // Quick runs 4 points × 3 trials × 1 dataset, and paper 3 points × 5 trials × 1 dataset.
   assert.match(run.stdout, new RegExp(`${TOY_ID}\\s+12\\s+15\\s+Toy:`));
 });
 
@@ -74,7 +74,7 @@ test('merge rejects conflicting results', () => {
   writeFileSync(join(changed, 'results.jsonl'), source.replace(/"attackAccuracy":[0-9.]+/, '"attackAccuracy":0.123'));
   const run = miascope('experiment', 'merge', join(scratch, 'conflict'), join(scratch, 'profiles'), changed);
   assert.is(run.code, 2);
-  assert.match(run.stderr, 'hold different results for trial');
+  assert.match(run.stderr, 'contain different results for trial');
   assert.not.ok(existsSync(join(scratch, 'conflict', 'results.jsonl')));
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/miascope.js', import.meta.url));
-/** The fixture spec, loaded by the CLI through MIASCOPE_EXPERIMENT_MODULES; the paper's list never contains it. */
+/** Module of the toy spec, which the CLI loads through MIASCOPE_EXPERIMENT_MODULES. The paper's list never contains it. */
 export const TOY_MODULE = fileURLToPath(new URL('./fixtures/toy-spec.ts', import.meta.url));
 export const TOY_ID = 'toy-train-size';
 

@@ -15,7 +15,7 @@ test('merge of one shard warns', () => {
   const merge = miascope('experiment', 'merge', merged, shard, '--html');
   assert.is(merge.code, 0, merge.stderr);
   assert.match(merge.stdout, 'merged 6 trials');
-  // The quick profile runs 4 points × 3 trials on adult; the first of two shards contains half of them.
+  // The quick profile runs 4 points × 3 trials on adult, and the first of two shards contains half of them.
   assert.match(merge.stderr, `${TOY_ID} adult sound: 6 of 12 trials; a shard may be missing`);
 });
 

@@ -47,7 +47,9 @@ test('seed changes with every input', () => {
   assert.is.not(trialSeed('a', 'adult', 'paper', { size: 1 }, 0), base);
   assert.is.not(trialSeed('a', 'adult', 'sound', { size: 2 }, 0), base);
   assert.is.not(trialSeed('a', 'adult', 'sound', { size: 1 }, 1), base);
-  assert.ok(Number.isInteger(base) && base >= 0 && base < 2 ** 32);
+  assert.ok(Number.isInteger(base));
+  assert.ok(base >= 0);
+  assert.ok(base < 2 ** 32);
 });
 
 test('shards partition the trials', () => {
@@ -59,11 +61,12 @@ test('shards partition the trials', () => {
   assert.equal(shards[1].map((trial) => trials.indexOf(trial)), [1, 6, 11]);
 });
 
-test('shard parsing', () => {
+test('parseShard accepts only i/n', () => {
   assert.equal(parseShard('2/3'), { index: 2, count: 3 });
   assert.equal(parseShard(' 1 / 1 '), { index: 1, count: 1 });
   for (const bad of ['3/2', '0/0', '0/2', '1/0', 'two', '1/2/3', '-1/2', '1.5/2', '']) {
-    assert.throws(() => parseShard(bad), (error: Error) => error.name === 'MiascopeError' && error.message.includes('is invalid'), bad);
+    assert.throws(() => parseShard(bad), (error: Error) => error.name === 'MiascopeError', bad);
+    assert.throws(() => parseShard(bad), /is invalid/, bad);
   }
 });
 
